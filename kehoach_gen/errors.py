@@ -1,0 +1,87 @@
+"""Errors and problems reported to the user.
+
+Every problem found in user input is a :class:`Problem` that knows its file, line, dotted key,
+what is wrong and how to fix it. Loading and validation collect *all* problems of a file before
+raising :class:`InputError`, so a clerk sees every mistake at once. The CLI is the one place that
+turns these into messages and exit codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about an input file: an error, or a warning with ``warning=True``."""
+
+    message: str
+    file: str | None = None
+    line: int | None = None
+    key: str = ""
+    hint: str = ""
+    warning: bool = False
+
+    def format(self) -> str:
+        """One line: ``file:line: key: message. hint`` (Vietnamese, for the user)."""
+        where = ""
+        if self.file:
+            where = self.file
+            if self.line:
+                where += f":{self.line}"
+            where += ": "
+        kind = "cảnh báo: " if self.warning else "lỗi: "
+        key = f"{self.key}: " if self.key else ""
+        text = f"{where}{kind}{key}{self.message}"
+        if self.hint:
+            text = text.rstrip(".") + f". {self.hint}"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+class KehoachError(Exception):
+    """Root of every error kehoach-gen raises on purpose."""
+
+    exit_code = 1
+
+    def messages(self) -> list[str]:
+        return [str(self)]
+
+
+@dataclass
+class _Collected:
+    problems: list[Problem] = field(default_factory=list)
+
+
+class InputError(KehoachError):
+    """Invalid input: one or more problems (errors, possibly with warnings beside them)."""
+
+    def __init__(self, problems: Iterable[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+    def messages(self) -> list[str]:
+        return [p.format() for p in self.problems]
+
+
+class OutputError(KehoachError):
+    """Something could not be written (permissions, a missing program such as LibreOffice)."""
+
+
+def rel(path: str | Path | None) -> str | None:
+    """A path as the user wrote it, relative to the working directory when possible."""
+    if path is None:
+        return None
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
