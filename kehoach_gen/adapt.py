@@ -43,7 +43,7 @@ Locator = Callable[[Source, Loc, str, str], Problem]
 BLANK = "      "  # what a draft leaves for the office to fill in after signing
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
          "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
-VI_ALPHABET = "a b c d đ e g h i k l m n o p q r s t u v x y".split()
+VI_ALPHABET = tuple("abcdđeghiklmnopqrstuvxy")  # the Vietnamese alphabet has no f, j, w, z
 FOOTNOTE_RE = re.compile(r"\[\^([A-Za-z0-9_\-]+)\]")
 UNSIGNED = "………………………"
 
@@ -150,8 +150,10 @@ def format_date_line(place: str, date: PartialDate) -> str:
     day = f"{date.day:02d}" if date.day else BLANK
     if date.month is None:
         month = BLANK
+    elif date.month <= 2:
+        month = f"{date.month:02d}"
     else:
-        month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+        month = str(date.month)
     year = str(date.year) if date.year else BLANK
     return f"{place}, ngày {day} tháng {month} năm {year}"
 

@@ -9,7 +9,7 @@ turns these into messages and exit codes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -36,7 +36,7 @@ class Problem:
         key = f"{self.key}: " if self.key else ""
         text = f"{where}{kind}{key}{self.message}"
         if self.hint:
-            text = text.rstrip(".") + f". {self.hint}"
+            text = (text if text.endswith(("?", ".", "!")) else text + ".") + f" {self.hint}"
         return text
 
     def __str__(self) -> str:
@@ -50,11 +50,6 @@ class KehoachError(Exception):
 
     def messages(self) -> list[str]:
         return [str(self)]
-
-
-@dataclass
-class _Collected:
-    problems: list[Problem] = field(default_factory=list)
 
 
 class InputError(KehoachError):

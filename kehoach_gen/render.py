@@ -27,13 +27,14 @@ from docxtpl import DocxTemplate, RichText
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from .adapt import FOOTNOTE_RE, Para, Row, UnitPlan
+from .adapt import FOOTNOTE_RE, Row, UnitPlan
 from .errors import InputError, Problem, rel
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 CUSTOM_PROPS = "docProps/custom.xml"
-SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+PROP_CONTENT = "kehoach-gen:content"
+_UNHASHED = (CUSTOM_PROPS, "docProps/core.xml", "docProps/app.xml")
 TWIPS_PER_CM = 567.0
 # Approximate advance widths of Times New Roman, in em, for sizing the short rules.
 _UPPER_EM, _LOWER_EM, _SPACE_EM, _OTHER_EM = 0.70, 0.48, 0.25, 0.50
@@ -155,6 +156,7 @@ class CompiledTemplate:
                 hint="Mở mẫu trong Word và sửa thẻ {{ … }} / {%p … %} bị hỏng",
             )]) from None
         self.digest = hashlib.sha256(self.raw).hexdigest()
+        self.parts = {name: zf.read(name) for name in self.names}
 
     @cached_property
     def variables(self) -> set[str]:
@@ -181,24 +183,26 @@ class CompiledTemplate:
         return self.document_xml[:start] + new_body + self.document_xml[end:]
 
     def render(self, plan: UnitPlan, properties: Mapping[str, str] | None = None) -> bytes:
-        """``plan`` as the bytes of a .docx file (custom ``properties`` recorded in it)."""
-        document = self.render_xml(plan)
+        """``plan`` as the bytes of a .docx file.
+
+        ``properties`` are recorded as custom document properties, together with
+        :data:`PROP_CONTENT`, the hash of the document's content, by which a later run tells
+        whether a person edited the file.
+        """
+        parts = dict(self.parts)
+        parts["word/document.xml"] = self.render_xml(plan).encode("utf-8")
+        parts["[Content_Types].xml"] = _with_custom_content_type(
+            parts["[Content_Types].xml"].decode("utf-8")).encode("utf-8")
+        parts["_rels/.rels"] = _with_custom_rel(parts["_rels/.rels"].decode("utf-8")).encode("utf-8")
+        props = dict(properties or {})
+        props[PROP_CONTENT] = _digest_parts(parts)
+        parts[CUSTOM_PROPS] = _custom_xml(props).encode("utf-8")
         out = io.BytesIO()
-        src = zipfile.ZipFile(io.BytesIO(self.raw))
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-            for info in src.infolist():
-                if info.filename == "word/document.xml":
-                    dst.writestr(info, document)
-                elif info.filename == "[Content_Types].xml" and properties:
-                    dst.writestr(info, _with_custom_content_type(src.read(info.filename).decode()))
-                elif info.filename == "_rels/.rels" and properties:
-                    dst.writestr(info, _with_custom_rel(src.read(info.filename).decode()))
-                elif info.filename == CUSTOM_PROPS and properties:
-                    continue
-                else:
-                    dst.writestr(info, src.read(info.filename))
-            if properties:
-                dst.writestr(CUSTOM_PROPS, _custom_xml(properties))
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
+            for name, data in parts.items():
+                info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+                info.compress_type = zipfile.ZIP_DEFLATED
+                dst.writestr(info, data, compresslevel=1)
         return out.getvalue()
 
 
@@ -248,21 +252,17 @@ def _size_rules(tree: etree._Element) -> None:
         if style not in ("KHGachngang", "KHGachngangdu"):
             continue
         full = style == "KHGachngangdu"
-        above: list[str] = []
+        above: list[float] = []
         prev = p.getprevious()
         while prev is not None and prev.tag == f"{W}p" and _style_of(prev) in sizes:
-            above.append(_estimate_cm(_text(prev), sizes[_style_of(prev)]))  # type: ignore[arg-type]
+            above.append(_estimate_cm(_text(prev), sizes[_style_of(prev)]))
             if full:
                 break
             prev = prev.getprevious()
         if not above:
             continue
-        page_w = 16.5 if p.getparent() is not None else 16.5
-        width = _container_width_cm(p, page_w)
-        # landscape appendix section: wider text
-        if any(a.tag == f"{W}body" for a in p.iterancestors()) and _in_last_section(p):
-            width = 25.2
-        text_w = min(max(above), width)  # type: ignore[type-var]
+        width = _container_width_cm(p, _page_text_cm(p))
+        text_w = min(max(above), width)
         rule = text_w * (1.0 if full else 0.4)
         side = max((width - rule) / 2, 0)
         ppr = p.find(f"{W}pPr")
@@ -276,14 +276,17 @@ def _size_rules(tree: etree._Element) -> None:
         ind.set(f"{W}right", str(int(side * TWIPS_PER_CM)))
 
 
-def _in_last_section(p: etree._Element) -> bool:
-    """Whether ``p`` (a body-level paragraph) comes after the last section break."""
-    node = p.getnext()
+def _page_text_cm(p: etree._Element) -> float:
+    """The text width of the page ``p`` is on: portrait body, or the landscape last section
+    (A4 less the 30 mm and 15 mm side margins)."""
+    if p.getparent() is None or p.getparent().tag != f"{W}body":
+        return 16.5
+    node = p
     while node is not None:
         if node.find(f"{W}pPr/{W}sectPr") is not None:
-            return False
+            return 16.5
         node = node.getnext()
-    return p.find(f"{W}pPr/{W}sectPr") is None
+    return 25.2
 
 
 def _drop_last_section(body: etree._Element) -> None:
@@ -378,24 +381,44 @@ def read_properties(data: bytes) -> dict[str, str]:
     return out
 
 
-def document_digest(data: bytes) -> str:
-    """A hash of a .docx's content parts (not zip metadata), to tell if a person edited it."""
+def _digest_parts(parts: Mapping[str, bytes]) -> str:
     h = hashlib.sha256()
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return ""
-    for name in sorted(zf.namelist()):
-        if name in (CUSTOM_PROPS, "docProps/core.xml", "docProps/app.xml"):
-            continue
-        h.update(name.encode())
-        h.update(zf.read(name))
+    for name in sorted(parts):
+        if name not in _UNHASHED:
+            h.update(name.encode())
+            h.update(parts[name])
     return h.hexdigest()
 
 
-def para_text(p: Para) -> str:
-    return FOOTNOTE_RE.sub("", p.full)
+def document_digest(data: bytes) -> str:
+    """A hash of a .docx's content parts (not its properties), to tell if a person edited it."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        return _digest_parts({name: zf.read(name) for name in zf.namelist()})
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return ""
 
 
-def footnote_superscript(n: int) -> str:
-    return str(n).translate(SUPERSCRIPT)
+_TAG_RE = re.compile(r"\{[{%](?:(?![}%]\}).)*[}%]\}", re.DOTALL)
+_SMART_QUOTES = "“”‘’"
+
+
+def template_tag_problems(template: CompiledTemplate) -> list[Problem]:
+    """Tags Word split across runs (still usable, but fragile) or whose quotes it curled."""
+    problems: list[Problem] = []
+    name = rel(template.path)
+    for m in _TAG_RE.finditer(template.document_xml):
+        raw = m.group(0)
+        text = re.sub(r"<[^>]+>", "", raw)
+        if "<w:t" in raw:
+            problems.append(Problem(
+                message=f"thẻ '{text}' bị Word tách thành nhiều đoạn định dạng", file=name,
+                warning=True,
+                hint="Gõ lại cả thẻ một lần, không sửa định dạng giữa chừng",
+            ))
+        if any(q in text for q in _SMART_QUOTES):
+            problems.append(Problem(
+                message=f"thẻ '{text}' có dấu nháy cong “ ” do Word tự đổi", file=name,
+                hint="Tắt AutoCorrect 'Straight quotes with smart quotes' và gõ lại bằng dấu nháy thẳng",
+            ))
+    return problems

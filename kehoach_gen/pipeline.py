@@ -1,0 +1,196 @@
+"""The pipeline: load → validate → adapt → render → write, and nothing a person wrote is lost.
+
+A :class:`Project` holds what every unit shares (the city template and the compiled Word
+template), loaded once. :func:`generate_unit` makes one unit's document; the file records what
+it was made from (custom document properties), so a later run knows whether its inputs changed
+and whether a person edited it since: an edited document is never overwritten, the new version
+is written beside it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import __version__
+from .adapt import Loc, Source, UnitPlan, adapt
+from .errors import InputError, OutputError, Problem, rel
+from .files import atomic_write
+from .loading import Loaded
+from .model import CityTemplate, UnitProfile
+from .render import PROP_CONTENT, CompiledTemplate, document_digest, read_properties
+from .validate import check_profile, load_city, load_profile
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_NAME = "ke_hoach.docx"
+PROP_INPUTS = "kehoach-gen:inputs"
+PROP_VERSION = "kehoach-gen:version"
+PROP_UNIT = "kehoach-gen:unit"
+NEW_SUFFIX = " (bản mới)"
+
+Status = Literal["written", "updated", "unchanged", "kept-edited", "forced"]
+
+
+def default_city_path() -> Path:
+    """``./city_template.yaml`` if there is one, else the bundled Hải Phòng template."""
+    local = Path("city_template.yaml")
+    return local if local.exists() else PACKAGE_ROOT / "city_template.yaml"
+
+
+def default_templates_dir() -> Path:
+    local = Path("templates")
+    return local if (local / TEMPLATE_NAME).exists() else PACKAGE_ROOT / "templates"
+
+
+def default_profiles_dir() -> Path:
+    local = Path("unit_profiles")
+    return local if local.is_dir() else PACKAGE_ROOT / "unit_profiles"
+
+
+def default_profile_path() -> Path:
+    return default_profiles_dir() / "tan_an.yaml"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class Project:
+    """What all units share, loaded and compiled once."""
+
+    city: CityTemplate
+    city_loaded: Loaded
+    city_path: Path
+    template: CompiledTemplate
+    city_digest: str
+
+    @classmethod
+    def load(cls, city_path: str | Path | None = None,
+             templates_dir: str | Path | None = None) -> Project:
+        cpath = Path(city_path) if city_path else default_city_path()
+        city, loaded = load_city(cpath)
+        tdir = Path(templates_dir) if templates_dir else default_templates_dir()
+        template = CompiledTemplate(tdir / TEMPLATE_NAME)
+        return cls(city=city, city_loaded=loaded, city_path=cpath, template=template,
+                   city_digest=_sha(cpath.read_bytes()))
+
+    def locator(self, profile_loaded: Loaded | None):
+        def locate(source: Source, loc: Loc, message: str, hint: str) -> Problem:
+            loaded = self.city_loaded if source == "city" or profile_loaded is None else profile_loaded
+            return loaded.problem(loc, message, hint)
+        return locate
+
+
+@dataclass
+class UnitResult:
+    profile_path: Path
+    output: Path | None = None
+    status: Status | None = None
+    plan: UnitPlan | None = None
+    warnings: list[Problem] = field(default_factory=list)
+    edited_path: Path | None = None  # the hand-edited file that was kept
+
+
+def plan_unit(project: Project, profile_path: str | Path, *, draft: bool = False,
+              official_check: bool = True) -> tuple[UnitPlan, UnitProfile, Loaded, list[Problem]]:
+    """Load and validate one profile and adapt the city plan to it."""
+    profile, loaded = load_profile(profile_path)
+    problems = check_profile(profile, loaded, project.city)
+    warnings: list[Problem] = []
+    if official_check:
+        from .units import check_unit
+
+        province = profile.province or project.city.plan.province
+        warnings = check_unit(profile.name, profile.level, province, file=loaded.name,
+                              key_line=loaded.line_of(("name",)))
+    if problems:
+        raise InputError(problems + warnings)
+    plan = adapt(project.city, profile, draft=draft, locate=project.locator(loaded))
+    return plan, profile, loaded, warnings
+
+
+def inputs_digest(project: Project, profile_bytes: bytes, draft: bool) -> str:
+    h = hashlib.sha256()
+    for part in (project.city_digest, _sha(profile_bytes), project.template.digest, __version__,
+                 "draft" if draft else "final"):
+        h.update(part.encode())
+    return h.hexdigest()
+
+
+def output_name(profile_path: Path) -> str:
+    """``tan_an.docx`` for ``unit_profiles/tan_an.yaml``: profile file names are unique in their
+    folder (``init-units`` makes them so, Cẩm Giang and Cẩm Giàng included), and the slug keeps
+    whatever a person named the file inside the output folder."""
+    from .units import slug
+
+    return f"{slug(profile_path.stem)}.docx"
+
+
+def beside(path: Path) -> Path:
+    """``… (bản mới).docx`` next to ``path``, numbered if that exists too."""
+    candidate = path.with_name(f"{path.stem}{NEW_SUFFIX}{path.suffix}")
+    n = 2
+    while candidate.exists() and not _is_ours_unedited(candidate):
+        candidate = path.with_name(f"{path.stem}{NEW_SUFFIX} {n}{path.suffix}")
+        n += 1
+    return candidate
+
+
+def _is_ours_unedited(path: Path) -> bool:
+    data = path.read_bytes()
+    props = read_properties(data)
+    return bool(props.get(PROP_CONTENT)) and props[PROP_CONTENT] == document_digest(data)
+
+
+def existing_state(path: Path) -> tuple[Literal["absent", "ours", "edited"], dict[str, str]]:
+    """Whether ``path`` is absent, as kehoach-gen wrote it, or changed by a person since."""
+    if not path.exists():
+        return "absent", {}
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OutputError(f"{rel(path)}: không đọc được tệp đã có: {exc.strerror}") from None
+    props = read_properties(data)
+    if props.get(PROP_CONTENT) and props[PROP_CONTENT] == document_digest(data):
+        return "ours", props
+    return "edited", props
+
+
+def render_document(project: Project, plan: UnitPlan, inputs: str) -> bytes:
+    """The .docx bytes of ``plan``, recording ``inputs`` and its own content hash."""
+    props = {PROP_INPUTS: inputs, PROP_VERSION: __version__,
+             PROP_UNIT: unicodedata.normalize("NFC", plan.unit_name)}
+    return project.template.render(plan, props)
+
+
+def generate_unit(project: Project, profile_path: str | Path, out: str | Path | None = None, *,
+                  force: bool = False, draft: bool = False) -> UnitResult:
+    """Generate one unit's plan. ``out`` is a folder (default ``out/``) or a ``.docx`` path."""
+    ppath = Path(profile_path)
+    plan, profile, loaded, warnings = plan_unit(project, ppath, draft=draft)
+    result = UnitResult(profile_path=ppath, plan=plan, warnings=warnings)
+    target = Path(out) if out else Path("out")
+    if target.suffix.lower() != ".docx":
+        target = target / output_name(ppath)
+    inputs = inputs_digest(project, ppath.read_bytes(), draft)
+    state, props = existing_state(target)
+    if state == "ours" and props.get(PROP_INPUTS) == inputs and not force:
+        result.output, result.status = target, "unchanged"
+        return result
+    data = render_document(project, plan, inputs)
+    if state == "edited" and not force:
+        result.edited_path = target
+        target = beside(target)
+        result.status = "kept-edited"
+    else:
+        result.status = {"absent": "written", "ours": "updated", "edited": "forced"}[state]  # type: ignore[assignment]
+    try:
+        atomic_write(target, data)
+    except OSError as exc:
+        raise OutputError(f"{rel(target)}: không ghi được tệp: {exc.strerror}") from None
+    result.output = target
+    return result

@@ -1,0 +1,560 @@
+"""The official list of commune-level units, and one blank profile per unit.
+
+The list comes from the PyPI package ``vietnam-provinces`` (the post-2025 two-tier list: tỉnh /
+thành phố, then xã, phường, đặc khu). Its spellings mix the two tone placements ("Phường Thuỷ
+Nguyên", "Phường Hoà Bình" beside "Xã Kiến Thụy", "Xã Vĩnh Hòa"), so every comparison here goes
+through :func:`canonical_name`, and every name this module hands out is in the one form
+administrative documents use (:func:`modern_spelling`: "Thủy Nguyên", "Hòa Bình").
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vietnam_provinces import Province, Ward
+
+from .errors import InputError, OutputError, Problem
+from .files import atomic_write
+from .model import LEVEL_NAMES, LEVELS, Level, Role, normalize_level
+
+# ---------------------------------------------------------------------------------------------
+# Spelling
+
+# The five tone marks as combining characters (NFD). The other marks (circumflex, breve, horn)
+# make a different letter and are never moved.
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_SYLLABLE_RE = re.compile(r"[^\W\d_]+")
+_DASHES_RE = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# oa, oe, uy: the only vowel pairs whose tone placement varies.
+_VARIABLE_PAIRS = {("o", "a"), ("o", "e"), ("u", "y")}
+
+
+def _split_marks(syllable: str) -> list[tuple[str, str]]:
+    """An NFD syllable as (base letter, combining marks) pairs."""
+    out: list[tuple[str, str]] = []
+    for ch in syllable:
+        if unicodedata.combining(ch) and out:
+            base, marks = out[-1]
+            out[-1] = (base, marks + ch)
+        else:
+            out.append((ch, ""))
+    return out
+
+
+def _modern_syllable(match: re.Match[str]) -> str:
+    syllable = match.group(0)
+    letters = _split_marks(unicodedata.normalize("NFD", syllable))
+    # Only an open syllable ending in oa/oe/uy with the tone on its second vowel changes:
+    # "hoà" → "hòa", "thuỷ" → "thủy". With a final consonant ("hoàng", "huỳnh") or a third
+    # vowel ("hoài", "khuỷu") the tone stays where it is in both styles.
+    if len(letters) < 2:
+        return syllable
+    (first, first_marks), (second, second_marks) = letters[-2], letters[-1]
+    if (first.lower(), second.lower()) not in _VARIABLE_PAIRS or first_marks:
+        return syllable
+    tone = [m for m in second_marks if m in _TONES]
+    if not tone:
+        return syllable
+    before = letters[-3][0].lower() if len(letters) >= 3 else ""
+    # In "quý", "quỳnh" the u belongs to the consonant qu; y is the only vowel and keeps the tone.
+    if first.lower() == "u" and before == "q":
+        return syllable
+    # A vowel before the pair makes it part of a longer cluster, not oa/oe/uy.
+    if before and before in "aeiouy":
+        return syllable
+    rest = "".join(m for m in second_marks if m not in _TONES)
+    letters[-2] = (first, "".join(tone))
+    letters[-1] = (second, rest)
+    return unicodedata.normalize("NFC", "".join(b + m for b, m in letters))
+
+
+def modern_spelling(text: str) -> str:
+    """``text`` in NFC with the tone of open oa/oe/uy syllables on the first vowel.
+
+    "Thuỷ Nguyên" → "Thủy Nguyên", "Hoà Bình" → "Hòa Bình", "Uỷ ban" → "Ủy ban": the placement
+    Vietnamese administrative documents use (Nghị định 30 forms write "Ủy ban", "Hòa"). Nothing
+    else changes: "quý", "Quỳnh" (qu is a consonant), "hoàng", "huỳnh" (final consonant), "hoài",
+    "khuỷu" (three vowels) are already the same in both placements. Case is kept.
+    """
+    return _SYLLABLE_RE.sub(_modern_syllable, unicodedata.normalize("NFC", text))
+
+
+def _tidy(text: str) -> str:
+    """NFC, one space between words, straight apostrophes, " - " around dashes."""
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    text = _DASHES_RE.sub(" - ", " ".join(text.split()))
+    return text.strip(" -")
+
+
+def canonical_name(text: str) -> str:
+    """A comparison key: equal for names that differ only in case, spacing or tone placement.
+
+    ``canonical_name("Thuỷ  Nguyên") == canonical_name("THỦY NGUYÊN") == "thủy nguyên"``.
+    Tones and other diacritics still count: "Cẩm Giang" and "Cẩm Giàng" are two different xã.
+    """
+    return unicodedata.normalize("NFC", modern_spelling(_tidy(text)).lower())
+
+
+def ascii_fold(text: str) -> str:
+    """``text`` without any diacritic, lower case: "Đồ Sơn" → "do son"."""
+    nfd = unicodedata.normalize("NFD", _tidy(text).replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in nfd if not unicodedata.combining(ch)).lower()
+
+
+# ---------------------------------------------------------------------------------------------
+# The official list
+
+_PROVINCE_PREFIXES = ("thành phố ", "tỉnh ", "tp. ", "tp.", "tp ")
+_UNIT_PREFIXES: tuple[tuple[str, Level], ...] = (
+    ("đặc khu ", "dac_khu"), ("phường ", "phuong"), ("xã ", "xa"),
+)
+_LEVEL_OF_TYPE: dict[str, Level] = {"xã": "xa", "phường": "phuong", "đặc khu": "dac_khu"}
+
+
+@dataclass(frozen=True)
+class OfficialUnit:
+    """One xã, phường or đặc khu as the official list has it, spelled as documents spell it."""
+
+    name: str  # without the type word: "Thủy Nguyên"
+    level: Level
+    code: int  # the national code of the unit (mã đơn vị hành chính)
+    codename: str  # the package's "phuong_thuy_nguyen"; not unique (Cẩm Giang, Cẩm Giàng)
+    province: str  # without the type word: "Hải Phòng"
+    province_type: str = "thành phố"  # "thành phố" or "tỉnh"
+
+    @property
+    def level_name(self) -> str:
+        return LEVEL_NAMES[self.level]
+
+    @property
+    def full_name(self) -> str:
+        """``xã Tân An``: the common noun in lower case, as inside a sentence."""
+        return f"{self.level_name} {self.name}"
+
+    @property
+    def province_full_name(self) -> str:
+        """``thành phố Hải Phòng``."""
+        return f"{self.province_type} {self.province}"
+
+
+@dataclass(frozen=True)
+class _Province:
+    name: str  # "Hải Phòng"
+    type: str  # "thành phố" / "tỉnh"
+    code: int
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.type} {self.name}"
+
+
+def _strip_province_prefix(text: str) -> str:
+    low = text.lower()
+    for prefix in _PROVINCE_PREFIXES:
+        if low.startswith(prefix) and len(text) > len(prefix):
+            return text[len(prefix):].strip()
+    return text
+
+
+@functools.lru_cache(maxsize=1)
+def _provinces() -> tuple[_Province, ...]:
+    out = []
+    for p in Province.iter_all():
+        full = _tidy(p.name)
+        bare = _strip_province_prefix(full)
+        kind = "thành phố" if bare != full else "tỉnh"
+        out.append(_Province(name=modern_spelling(bare), type=kind, code=int(p.code)))
+    return tuple(sorted(out, key=lambda p: p.code))
+
+
+def _province_error(text: str) -> InputError:
+    provinces = _provinces()
+    wanted = ascii_fold(_strip_province_prefix(_tidy(text)))
+    by_fold = {ascii_fold(p.name): p for p in provinces}
+    close = difflib.get_close_matches(wanted, list(by_fold), n=3, cutoff=0.5)
+    message = (
+        f"không có tỉnh, thành phố '{text}' trong danh sách {len(provinces)} tỉnh, thành phố "
+        "trực thuộc trung ương"
+    )
+    hint = "Ghi tên tỉnh, thành phố sau sắp xếp năm 2025, ví dụ 'Hải Phòng'"
+    if close:
+        message += "; có phải: " + ", ".join(by_fold[c].full_name for c in close) + "?"
+        hint = ""
+    return InputError([Problem(message=message, key="province", hint=hint)])
+
+
+def _find_province(text: str) -> _Province:
+    """The province named ``text``: "Hải Phòng", "Thành phố Hải Phòng", "hai phong"."""
+    tidy = _tidy(text.replace("_", " "))
+    bare = _strip_province_prefix(tidy)
+    for p in _provinces():
+        if canonical_name(p.name) == canonical_name(bare):
+            return p
+    # Written without diacritics: accept it when it names exactly one province.
+    folded = [p for p in _provinces() if ascii_fold(p.name) == ascii_fold(bare)]
+    if len(folded) == 1:
+        return folded[0]
+    raise _province_error(text)
+
+
+def _unit_name(ward: Ward) -> str:
+    full = _tidy(ward.name)
+    type_word = ward.division_type.value
+    if full.lower().startswith(type_word + " "):
+        full = full[len(type_word) + 1:]
+    return modern_spelling(full)
+
+
+@functools.lru_cache(maxsize=64)  # 34 provinces
+def _units_of(province_code: int) -> tuple[OfficialUnit, ...]:
+    province = next(p for p in _provinces() if p.code == province_code)
+    out = []
+    for ward in Ward.iter_all():
+        if int(ward.province_code) != province_code:
+            continue
+        level = _LEVEL_OF_TYPE.get(ward.division_type.value)
+        if level is None:  # a type this version of the list does not know: not a commune
+            continue
+        out.append(OfficialUnit(
+            name=_unit_name(ward), level=level, code=int(ward.code), codename=ward.codename,
+            province=province.name, province_type=province.type,
+        ))
+    return tuple(sorted(out, key=lambda u: u.code))
+
+
+def official_units(province: str) -> list[OfficialUnit]:
+    """Every xã, phường and đặc khu of ``province``, by code.
+
+    ``province`` may be written "Hải Phòng", "Thành phố Hải Phòng", "TP. Hải Phòng",
+    "hai phong", in any case and tone placement. Raises :class:`InputError` naming the closest
+    provinces when there is no such province.
+    """
+    return list(_units_of(_find_province(province).code))
+
+
+def province_name(province: str) -> str:
+    """The official spelling of ``province`` without its type word: "hai phong" → "Hải Phòng"."""
+    return _find_province(province).name
+
+
+def split_type_word(name: str) -> tuple[Level | None, str]:
+    """``"Xã Tân An"`` → ``("xa", "Tân An")``; a name without a type word → ``(None, name)``."""
+    tidy = _tidy(name)
+    low = canonical_name(tidy)
+    for prefix, level in _UNIT_PREFIXES:
+        if low.startswith(prefix) and len(tidy) > len(prefix):
+            return level, tidy[len(prefix):].strip()
+    return None, tidy
+
+
+def find_units(name: str, province: str) -> list[OfficialUnit]:
+    """The units of ``province`` called ``name`` (any level; a type word is allowed)."""
+    units = official_units(province)
+    key = canonical_name(name)
+    exact = [u for u in units if canonical_name(u.name) == key]
+    if exact:
+        return exact
+    level, bare = split_type_word(name)
+    key = canonical_name(bare)
+    return [u for u in units if canonical_name(u.name) == key and level in (None, u.level)]
+
+
+def closest_units(name: str, units: Sequence[OfficialUnit], n: int = 3) -> list[OfficialUnit]:
+    """Up to ``n`` units whose names look like ``name`` (typos, missing diacritics), best first."""
+    key = canonical_name(name)
+    folded = ascii_fold(name)
+    scored = []
+    for u in units:
+        score = max(
+            difflib.SequenceMatcher(None, key, canonical_name(u.name)).ratio(),
+            # Without diacritics "Tan An" is still close to "Tân An"; a little less than exact.
+            difflib.SequenceMatcher(None, folded, ascii_fold(u.name)).ratio() - 0.01,
+        )
+        if score >= 0.6:
+            scored.append((score, u))
+    scored.sort(key=lambda su: (-su[0], su[1].code))
+    return [u for _, u in scored[:n]]
+
+
+def check_unit(
+    name: str,
+    level: str,
+    province: str,
+    *,
+    file: str | None = None,
+    key_line: int | None = None,
+) -> list[Problem]:
+    """Warnings when ``name`` at ``level`` is not an official unit of ``province``; else ``[]``.
+
+    ``name`` may carry its type word ("Xã Tân An"). ``key_line`` is the line of the profile's
+    ``name`` key, for the message. An unknown province is one warning on key ``province``.
+    """
+    try:
+        units = official_units(province)
+    except InputError as exc:
+        return [Problem(
+            message=p.message, file=file, line=key_line, key=p.key, hint=p.hint, warning=True,
+        ) for p in exc.problems]
+    lvl = normalize_level(level)
+    if lvl not in LEVELS:
+        return []  # the profile's own validation reports a bad level
+    level_name = LEVEL_NAMES[lvl]
+    prov = units[0].province_full_name if units else _find_province(province).full_name
+    word_level, bare = split_type_word(name)
+    if any(canonical_name(u.name) == canonical_name(name) for u in units):
+        word_level, bare = None, _tidy(name)  # an official name that starts like a type word
+    key = canonical_name(bare)
+    matches = [u for u in units if canonical_name(u.name) == key]
+    if any(u.level == lvl for u in matches):
+        if word_level is not None and word_level != lvl:
+            return [Problem(
+                message=f"tên '{_tidy(name)}' ghi {LEVEL_NAMES[word_level]} nhưng "
+                f"{bare} là {level_name}",
+                file=file, line=key_line, key="name",
+                hint="Ghi tên không kèm chữ xã, phường, đặc khu",
+                warning=True,
+            )]
+        return []
+    if matches:
+        others = " và ".join(LEVEL_NAMES[u.level] for u in matches)
+        return [Problem(
+            message=f"{matches[0].name} là {others}, không phải {level_name}",
+            file=file, line=key_line, key="level",
+            hint=f"Sửa 'level' thành {matches[0].level}",
+            warning=True,
+        )]
+    message = f"không có {level_name} '{bare}' trong danh sách đơn vị hành chính của {prov}"
+    close = closest_units(bare, units)
+    hint = ""  # the question names the fix
+    if close:
+        message += "; có phải: " + ", ".join(u.full_name for u in close) + "?"
+    else:
+        hint = "Ghi đúng tên trong danh sách chính thức (sau sắp xếp đơn vị hành chính năm 2025)"
+    return [Problem(
+        message=message, file=file, line=key_line, key="name", hint=hint, warning=True,
+    )]
+
+
+# ---------------------------------------------------------------------------------------------
+# File names
+
+
+def slug(unit: OfficialUnit | str) -> str:
+    """An ASCII file-name stem: "Tân An" → "tan_an", "Đồ Sơn" → "do_son".
+
+    Only ``a-z``, ``0-9`` and ``_``: never a path separator, a dot or an empty string.
+    """
+    name = unit.name if isinstance(unit, OfficialUnit) else unit
+    text = re.sub(r"[^a-z0-9]+", "_", ascii_fold(name)).strip("_")
+    return text or "don_vi"
+
+
+def profile_filename(unit: OfficialUnit, all_units: Iterable[OfficialUnit]) -> str:
+    """The profile file name of ``unit``: ``tan_an.yaml``, unique among ``all_units``.
+
+    When two units share a slug the level goes first (``xa_tan_an`` / ``phuong_tan_an``); when
+    they share the level too (Hải Phòng has "Cẩm Giang" and "Cẩm Giàng", both xã) the unit code
+    goes last (``cam_giang_10888``).
+    """
+    base = slug(unit)
+    clash = [u for u in all_units if u != unit and slug(u) == base]
+    if not clash:
+        return base + ".yaml"
+    name = base
+    if any(u.level != unit.level for u in clash):
+        name = f"{unit.level}_{base}"
+    if any(u.level == unit.level for u in clash):
+        name = f"{name}_{unit.code}"
+    return name + ".yaml"
+
+
+# ---------------------------------------------------------------------------------------------
+# Blank profiles
+
+
+@dataclass
+class InitResult:
+    """What :func:`init_units` did: files written, and files left alone because they existed."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON string syntax is valid YAML)."""
+    out = ['"']
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ch in "\x7f\u2028\u2029\ufeff":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def _comment(text: str) -> str:
+    """``text`` on one line, safe inside a ``#`` comment."""
+    return " ".join(text.split())
+
+
+_PROFILE_TEMPLATE = """\
+# HỒ SƠ ĐƠN VỊ: {full_name_cap}, {province_full}
+# Mã đơn vị hành chính: {code} (danh sách chính thức theo gói vietnam-provinces).
+# Dòng bắt đầu bằng dấu # là ghi chú, chương trình bỏ qua. Chỉ sửa phần sau dấu hai chấm;
+# giữ nguyên dấu ngoặc kép "…" quanh chữ và khoảng trắng đầu dòng.
+
+# Cấp đơn vị: xa (xã), phuong (phường) hoặc dac_khu (đặc khu). Không cần sửa.
+level: {level}
+
+# Tên đơn vị, không kèm chữ "{level_name}" ở đầu (đúng theo danh sách chính thức).
+name: {name}
+
+# Tên tỉnh, thành phố trực thuộc trung ương, không kèm chữ "{province_type}".
+province: {province}
+
+# Địa danh ghi ở dòng ngày tháng: "{place_plain}, ngày … tháng … năm …".
+place: {place}
+
+# Số văn bản: để trống "" cho đến khi Văn phòng cấp số sau khi ký; khi có số chỉ ghi chữ số,
+# ví dụ "15" (ký hiệu KH-UBND chương trình tự thêm).
+number: ""
+
+# Ngày ký: để trống "", hoặc năm-tháng "2026-05" (bỏ trống ngày), hoặc đủ "2026-05-15".
+date: ""
+
+# Đơn vị có thực hiện thí điểm không: true (có) hoặc false (không).
+pilot: false
+
+# Tên các phòng, đơn vị của {level_name} theo mã vai trò (mã dùng trong mẫu của thành phố).
+{departments_help}departments: {{}}
+
+# Người ký Kế hoạch.
+signer:
+  # BẮT BUỘC ĐIỀN: họ tên người ký, ví dụ "Nguyễn Văn A" (không ghi học hàm, học vị).
+  name: ""
+  # Chức vụ: "Chủ tịch", hoặc "Phó Chủ tịch" khi Phó Chủ tịch ký thay.
+  position: "Chủ tịch"
+  # Thẩm quyền ký: "TM." khi Chủ tịch ký; "KT." khi Phó Chủ tịch ký thay Chủ tịch.
+  authority: "TM."
+
+# Nơi nhận: thêm (add) hoặc bớt (remove) so với danh sách mặc định, mỗi nơi một dòng, ví dụ:
+#   add:
+#     - "Đảng ủy {level_name}"
+noi_nhan:
+  add: []
+  remove: []
+
+# Sửa riêng nhiệm vụ của thành phố cho đơn vị này, theo mã nhiệm vụ trong mẫu của thành phố,
+# ví dụ bỏ một nhiệm vụ không áp dụng:
+#   ma_nhiem_vu:
+#     drop: true
+overrides: {{}}
+"""
+
+
+def _fill_placeholders(text: str, unit: OfficialUnit) -> str:
+    values = {
+        "cap": unit.level_name,
+        "Cap": unit.level_name[:1].upper() + unit.level_name[1:],
+        "ten": unit.name,
+        "don_vi": unit.full_name,
+    }
+    return re.sub(
+        r"\{\{\s*(\w+)\s*\}\}", lambda m: values.get(m.group(1), m.group(0)), text,
+    )
+
+
+def _default_departments(
+    unit: OfficialUnit, city_roles: Mapping[str, str | Sequence[str] | Role],
+) -> list[tuple[str, str]]:
+    out = []
+    for key, value in city_roles.items():
+        name: str | Sequence[str] | None = value if not isinstance(value, Role) else (
+            None if value.drop else value.for_level(unit.level)  # None: a city body
+        )
+        # A list of role keys is an alias that follows those roles: nothing of its own to rename.
+        if isinstance(name, str):
+            out.append((_comment(key), _comment(_fill_placeholders(name, unit))))
+    return out
+
+
+def profile_text(
+    unit: OfficialUnit, city_roles: Mapping[str, str | Sequence[str] | Role] | None = None,
+) -> str:
+    """The YAML of a blank profile for ``unit``, with a Vietnamese comment on every key.
+
+    ``city_roles`` maps role keys to their default unit-level names (plain text such as
+    "Công an {{ cap }}", or the city template's :class:`~kehoach_gen.model.Role` objects, read
+    for the unit's level); they are listed in the comment above ``departments`` so a clerk sees
+    what each key means and what to rename.
+    """
+    defaults = _default_departments(unit, city_roles or {})
+    lines = []
+    if defaults:
+        lines.append(f"# Để {{}} thì dùng tên mặc định của cấp {unit.level_name}:\n")
+        width = max(len(k) for k, _ in defaults)
+        lines.extend(f"#   {k:<{width}} = {v}\n" for k, v in defaults)
+    else:
+        lines.append(f"# Để {{}} thì dùng tên mặc định của cấp {unit.level_name}.\n")
+    example_key, example = "kinh_te", "Phòng Kinh tế, Hạ tầng và Đô thị"
+    if defaults and example_key not in dict(defaults):
+        example_key, example = defaults[0]
+    lines.append('# Đơn vị gọi khác thì thay dòng "departments: {}" bằng, ví dụ:\n')
+    lines.append("# departments:\n")
+    lines.append(f"#   {example_key}: {_q(example)}\n")
+    departments_help = "".join(lines)
+    full = unit.full_name
+    return _PROFILE_TEMPLATE.format(
+        full_name_cap=full[:1].upper() + full[1:],
+        province_full=unit.province_full_name,
+        province_type=unit.province_type,
+        code=unit.code,
+        level=unit.level,
+        level_name=unit.level_name,
+        name=_q(unit.name),
+        province=_q(unit.province),
+        place=_q(unit.name),
+        place_plain=_comment(unit.name),
+        departments_help=departments_help,
+    )
+
+
+def init_units(
+    province: str,
+    folder: str | Path,
+    *,
+    city_roles: Mapping[str, str | Sequence[str] | Role] | None = None,
+) -> InitResult:
+    """Write a blank profile for every unit of ``province`` into ``folder``.
+
+    Files that already exist are left untouched and listed in ``skipped``: running it again
+    after clerks have edited some profiles is safe. Raises :class:`InputError` for an unknown
+    province and :class:`OutputError` when a file cannot be written.
+    """
+    units = official_units(province)
+    target = Path(folder)
+    result = InitResult()
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"không tạo được thư mục '{target}': {exc.strerror or exc}") from exc
+    for unit in units:
+        path = target / profile_filename(unit, units)
+        if path.exists():
+            result.skipped.append(path)
+            continue
+        try:
+            atomic_write(path, profile_text(unit, city_roles))
+        except OSError as exc:
+            raise OutputError(f"không ghi được tệp '{path}': {exc.strerror or exc}") from exc
+        result.written.append(path)
+    return result

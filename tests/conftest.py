@@ -1,0 +1,124 @@
+"""Shared fixtures: small inline YAML inputs, the bundled inputs, and docx helpers."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO.parent / "shared" / "seeds"
+
+MINI_CITY = """\
+plan:
+  issuer: Ủy ban nhân dân thành phố Hải Phòng
+  issuer_short: UBND thành phố
+  province: Hải Phòng
+  number: 159/KH-UBND
+  date: 2026-05-02
+  name: Triển khai Đề án “Thành phố thượng tôn”
+roles:
+  tu_phap:
+    city: Sở Tư pháp
+    unit: Văn phòng HĐND và UBND
+    full: "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {{ cap }}"
+  so_nganh: {city: "Các Sở, ban, ngành thành phố", unit: "Các phòng chuyên môn, đơn vị thuộc {{ cap }}"}
+  ubnd_cap_xa: {city: Ủy ban nhân dân cấp xã, drop: true}
+  cong_an: {city: Công an thành phố, unit: "Công an {{ cap }}"}
+  thanh_tra: {city: Thanh tra thành phố, unit: [cong_an, so_nganh]}
+  khu_dan_cu: {city: "thôn, tổ dân phố", xa: các thôn, phuong: các tổ dân phố, dac_khu: "các thôn, tổ dân phố"}
+  mttq: {city: UBMTTQ Việt Nam, unit: Ủy ban MTTQ Việt Nam và các đoàn thể, outside: true}
+  tgpl: {city: Trung tâm Trợ giúp pháp lý Nhà nước thành phố}
+body:
+  trich_yeu: "Triển khai thực hiện Đề án trên địa bàn {{ don_vi }}"
+  can_cu:
+    - "Thực hiện Kế hoạch số {{ kh_so }} ngày {{ kh_ngay }} của Ủy ban nhân dân thành phố Hải Phòng."
+  sections:
+    - heading: MỤC ĐÍCH, YÊU CẦU
+      content:
+        - heading: Mục đích
+          content:
+            - "- Xây dựng {{ don_vi }} văn minh."
+            - {text: "- Dành cho phường.", levels: [phuong]}
+    - heading: NHIỆM VỤ, GIẢI PHÁP
+      content: [{tasks: true}]
+    - heading: LỘ TRÌNH
+      content:
+        - {text: "{{ don_vi }} là đơn vị làm điểm.", pilot: true}
+        - {text: "{{ don_vi }} không được lựa chọn làm điểm.", pilot: false}
+    - heading: TỔ CHỨC THỰC HIỆN
+      content:
+        - roles:
+            - {role: tu_phap, duties: ["- Tham mưu."]}
+            - {role: cong_an, duties: ["- Bảo đảm an ninh."]}
+            - {role: mttq, title: "Ủy ban Mặt trận Tổ quốc Việt Nam {{ cap }}", duties: ["- Vận động."]}
+  closing: "Trên đây là Kế hoạch của {{ ubnd }}./."
+appendix:
+  groups:
+    - id: A
+      title: NHIỆM VỤ CHUNG
+      tasks:
+        - {id: A1, text: Chỉ đạo chung, lead: [so_nganh, ubnd_cap_xa], coop: [cong_an], deadline: Thường xuyên}
+        - {id: A2, text: Kiểm tra, lead: [tu_phap], coop: [so_nganh, ubnd_cap_xa], deadline: Hàng năm}
+    - id: B
+      title: NHIỆM VỤ CỤ THỂ
+      sections:
+        - id: B-I
+          task:
+            id: B-I
+            text: Ban hành Bộ tiêu chí “Thành phố thượng tôn”
+            lead: [tu_phap]
+            deadline: Trong quý II năm 2026
+            unit:
+              text: Ban hành Bộ tiêu chí “{{ Cap }} thượng tôn”
+              deadline: Trong quý III năm 2026
+        - id: B-II
+          title: Thể chế trên địa bàn {{ cap }}
+          tasks:
+            - id: B01
+              text: "Rà soát “năm tốt”[^ba_tot]"
+              lead: [{role: tu_phap, note: Trung tâm Trợ giúp pháp lý Nhà nước thành phố}]
+              coop: [so_nganh, mttq]
+              outputs: [Quyết định, Báo cáo]
+              deadline: Hàng quý
+            - {id: B02, text: Thanh tra, lead: [thanh_tra], coop: [khu_dan_cu], deadline: Thường xuyên}
+            - {id: B03, text: Chỉ ở phường, lead: [tu_phap], levels: [phuong], deadline: Hàng năm}
+        - id: B-III
+          title: Sơ kết, tổng kết
+          show_count: false
+          tasks:
+            - {id: B04, text: Thí điểm ở 15 đơn vị, lead: [tu_phap], pilot_only: true, deadline: Năm 2026-2027}
+            - {id: B05, text: Sơ kết, lead: [tu_phap], deadline: Năm 2028, phuong: {text: "Sơ kết (phường)"}}
+  footnotes:
+    ba_tot: "Mô hình ba tốt: Nội dung tốt, hình thức tốt, hiệu quả tốt."
+noi_nhan:
+  city: [Sở Tư pháp thành phố]
+  unit: ["Thường trực Đảng ủy {{ cap }}", "Thường trực HĐND {{ cap }}", "Cổng thông tin điện tử {{ cap }}"]
+"""
+
+MINI_PROFILE = """\
+level: xã
+name: Tân An
+date: 2026-05
+signer:
+  name: Phạm Minh Ngạn
+  position: Phó Chủ tịch
+  authority: KT.
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def mini_city_path(tmp_path: Path) -> Path:
+    return write(tmp_path / "city.yaml", MINI_CITY)
+
+
+@pytest.fixture
+def mini_profile_path(tmp_path: Path) -> Path:
+    return write(tmp_path / "profiles" / "tan_an.yaml", MINI_PROFILE)

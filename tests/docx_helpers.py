@@ -1,0 +1,78 @@
+"""Reading generated documents back with python-docx, for tests."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import docx
+from docx.document import Document
+from docx.oxml.ns import qn
+from docx.table import Table
+
+
+def open_docx(source: bytes | Path) -> Document:
+    if isinstance(source, bytes):
+        return docx.Document(io.BytesIO(source))
+    return docx.Document(str(source))
+
+
+def texts(doc: Document) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def all_text(doc: Document) -> str:
+    """Every paragraph of the body, tables and headers, one per line."""
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                lines.extend(p.text for p in cell.paragraphs)
+    for section in doc.sections:
+        for header in (section.header, section.first_page_header):
+            lines.extend(p.text for p in header.paragraphs)
+    return "\n".join(lines)
+
+
+def appendix_table(doc: Document) -> Table:
+    return next(t for t in doc.tables if t.rows[0].cells[0].text == "TT")
+
+
+def table_rows(table: Table) -> list[list[str]]:
+    """Rows as the distinct texts of their cells (a merged cell counts once)."""
+    out = []
+    for row in table.rows:
+        cells: list[str] = []
+        seen: set[int] = set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text)
+        out.append(cells)
+    return out
+
+
+def paragraph(doc: Document, text: str) -> Any:
+    return next(p for p in doc.paragraphs if p.text == text)
+
+
+def grid_span(cell: Any) -> int:
+    span = cell._tc.find(qn("w:tcPr") + "/" + qn("w:gridSpan"))
+    return int(span.get(qn("w:val"))) if span is not None else 1
+
+
+def effective(paragraph_: Any, attr: str) -> Any:
+    """A run property resolved through the paragraph's style chain (bold, italic, size …)."""
+    for run in paragraph_.runs:
+        value = getattr(run.font, attr)
+        if value is not None:
+            return value
+    style = paragraph_.style
+    while style is not None:
+        value = getattr(style.font, attr)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
