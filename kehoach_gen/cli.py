@@ -188,10 +188,9 @@ def validate(profiles: tuple[Path, ...], city: Path | None, strict: bool) -> Non
     Mặc định kiểm tra mọi hồ sơ trong unit_profiles/. Mọi lỗi của mọi tệp được liệt kê một
     lượt, mỗi lỗi một dòng: tệp:dòng, khóa, sai gì và sửa thế nào.
     """
-    from .adapt import adapt
     from .pipeline import Project, plan_unit
 
-    project = Project.load(city, _templates_dir_for_validate())
+    project = Project.load(city)
     paths = _profiles(profiles)
     if not paths:
         raise click.UsageError("không có hồ sơ nào để kiểm tra (thư mục unit_profiles/ trống).")
@@ -206,16 +205,10 @@ def validate(profiles: tuple[Path, ...], city: Path | None, strict: bool) -> Non
             continue
         _echo_problems(warnings)
         warned += bool(warnings)
-    # the city template on its own, for each level, catches placeholders no profile reaches
-    del adapt
     ok = len(paths) - bad
     click.echo(f"{ok}/{len(paths)} hồ sơ hợp lệ" + (f", {warned} có cảnh báo" if warned else "") + ".")
     if bad or (strict and warned):
         raise click.exceptions.Exit(1)
-
-
-def _templates_dir_for_validate() -> Path | None:
-    return None
 
 
 @main.command("check-template", context_settings=CONTEXT_SETTINGS)
@@ -237,6 +230,175 @@ def check_template(template: Path) -> None:
     if problems:
         raise InputError(problems)
     click.echo("Mẫu hợp lệ.")
+
+
+STATUS_WORDS = {
+    "written": "đã tạo", "updated": "đã cập nhật", "forced": "đã ghi đè", "unchanged": "không đổi",
+    "kept-edited": "giữ bản sửa tay (ghi bản mới bên cạnh)", "failed": "lỗi",
+}
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("profiles", nargs=-1, type=click.Path(path_type=Path))
+@_city_option
+@_templates_option
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("out"),
+              show_default=True, help="Thư mục ghi kết quả.")
+@click.option("--force", is_flag=True, help="Tạo lại tất cả, kể cả đơn vị không đổi và tệp đã sửa tay.")
+@click.option("--draft", is_flag=True, help="Bản nháp: cho phép chưa có tên người ký.")
+@click.option("--pdf", is_flag=True, help="Xuất thêm PDF cho các tệp vừa tạo (một lần chạy LibreOffice).")
+@click.option("--no-check", is_flag=True, help="Không kiểm tra thể thức Nghị định 30.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+              help="Số tiến trình chạy song song (mặc định: số lõi CPU).")
+def build(profiles: tuple[Path, ...], city: Path | None, templates: Path | None, out: Path,
+          force: bool, draft: bool, pdf: bool, no_check: bool, jobs: int | None) -> None:
+    """Tạo Kế hoạch cho mọi đơn vị trong unit_profiles/ (hoặc các hồ sơ được chỉ ra).
+
+    Chỉ tạo lại đơn vị có thay đổi (mẫu thành phố, hồ sơ, mẫu Word hoặc phiên bản chương
+    trình); tệp đã được sửa tay được giữ nguyên. Một hồ sơ lỗi không làm dừng các đơn vị khác;
+    cuối cùng in bảng tổng kết và trả mã 1 nếu có đơn vị lỗi.
+    """
+    from .pipeline import Project, build_units
+
+    paths = _profiles(profiles)
+    if not paths:
+        raise click.UsageError("không có hồ sơ nào (thư mục unit_profiles/ trống); chạy 'kehoach-gen init-units'.")
+    project = Project.load(city, templates)
+    with click.progressbar(length=len(paths), label="Đang tạo Kế hoạch", file=sys.stderr,
+                           show_pos=True) as bar:
+        items = build_units(project, paths, out, force=force, draft=draft, check=not no_check,
+                            jobs=jobs, progress=lambda _item: bar.update(1))
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    click.echo("Kết quả: " + ", ".join(f"{n} {STATUS_WORDS[k]}" for k, n in sorted(counts.items())) + ".")
+    for item in items:
+        if item.status == "kept-edited":
+            click.secho(f"  {item.unit}: tệp cũ đã được sửa tay, giữ nguyên; bản mới: {item.output}", fg="yellow")
+        for w in item.warnings:
+            click.secho("  " + w, fg="yellow", err=True)
+        if item.check_text:
+            click.echo(item.check_text)
+    failed = [i for i in items if i.status == "failed"]
+    if failed:
+        click.secho(f"{len(failed)} đơn vị lỗi:", fg="red", err=True)
+        for item in failed:
+            for m in item.messages:
+                click.secho("  " + m, fg="red", err=True)
+    bad_check = [i for i in items if i.check_errors]
+    if bad_check:
+        click.secho(f"{len(bad_check)} văn bản chưa đạt thể thức Nghị định 30 (xem trên).", fg="red", err=True)
+    written = [Path(i.output) for i in items if i.output and i.status not in ("unchanged", "failed")]
+    if pdf and written:
+        _pdf(written)
+    if failed or bad_check:
+        raise click.exceptions.Exit(1)
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("old", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-p", "--profiles", "profiles", multiple=True, type=click.Path(path_type=Path),
+              help="Hồ sơ hoặc thư mục hồ sơ để xét ảnh hưởng (mặc định: unit_profiles/).")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON cho chương trình khác.")
+def diff(old: Path, new: Path, profiles: tuple[Path, ...], as_json: bool) -> None:
+    """So sánh hai phiên bản mẫu thành phố: nhiệm vụ nào, mục nào thay đổi, đơn vị nào bị ảnh hưởng.
+
+    \b
+    Ví dụ:
+      kehoach-gen diff city_template.cu.yaml city_template.yaml
+      kehoach-gen diff cu.yaml moi.yaml -p unit_profiles/ --json
+    """
+    from .diff import diff_cities
+    from .validate import load_city, load_profile
+
+    old_city, _ = load_city(old)
+    new_city, _ = load_city(new)
+    loaded = []
+    problems: list[Problem] = []
+    for path in _profiles(profiles):
+        try:
+            loaded.append((str(path), load_profile(path)[0]))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    _echo_problems(problems)
+    result = diff_cities(old_city, new_city, loaded)
+    click.echo(result.to_json() if as_json else result.to_text())
+
+
+@main.command("init-units", context_settings=CONTEXT_SETTINGS)
+@click.option("--province", default="Hải Phòng", show_default=True, help="Tỉnh, thành phố.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("unit_profiles"),
+              show_default=True, help="Thư mục ghi hồ sơ.")
+@_city_option
+def init_units(province: str, out: Path, city: Path | None) -> None:
+    """Tạo hồ sơ cho mọi xã, phường, đặc khu của tỉnh/thành phố theo danh mục chính thức.
+
+    Hồ sơ đã có được giữ nguyên. Tên người ký phải điền tay trước khi tạo Kế hoạch.
+    """
+    from .pipeline import default_city_path
+    from .units import init_units as _init
+    from .validate import load_city
+
+    city_template, _ = load_city(city or default_city_path())
+    result = _init(province, out, city_roles=dict(city_template.roles))
+    click.echo(f"Đã tạo {len(result.written)} hồ sơ trong {out}; giữ nguyên {len(result.skipped)} hồ sơ đã có.")
+    if result.written:
+        click.echo("Hãy điền tên người ký (signer: name) trong từng hồ sơ trước khi chạy 'kehoach-gen build'.")
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def check(files: tuple[Path, ...], as_json: bool) -> None:
+    """Kiểm tra thể thức văn bản (.docx) theo Nghị định 30/2020, kể cả văn bản soạn tay.
+
+    Mỗi phát hiện ghi: mã quy tắc, mức (lỗi/cảnh báo), vị trí, trích đoạn, quy định và cách sửa.
+    Trả mã 1 nếu có lỗi.
+    """
+    from .check import check_document
+
+    failed = False
+    outputs = []
+    for path in files:
+        report = check_document(path)
+        failed = failed or bool(report.errors)
+        if as_json:
+            outputs.append(report.to_json())
+        else:
+            click.echo(f"== {path}")
+            click.echo(report.to_text() if report.findings else "Đạt: không có phát hiện nào.")
+    if as_json:
+        click.echo(outputs[0] if len(outputs) == 1 else "[" + ",\n".join(outputs) + "]")
+    if failed:
+        raise click.exceptions.Exit(1)
+
+
+@main.command("import", context_settings=CONTEXT_SETTINGS)
+@click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Tệp YAML ghi kết quả (ví dụ city_template.yaml).")
+@click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Mẫu thành phố đã có: giữ nguyên mã các nhiệm vụ khi nhập bản sửa đổi.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp -o nếu đã có.")
+def import_(source: Path, out: Path, previous: Path | None, force: bool) -> None:
+    """Nhập bảng phụ lục phân công nhiệm vụ từ tệp Word của thành phố thành mẫu YAML để rà soát."""
+    from .files import atomic_write
+    from .importer import import_appendix
+    from .validate import load_city
+
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} đã có; dùng --force để ghi đè, hoặc chọn tên khác với -o.")
+    prev = load_city(previous)[0] if previous else None
+    result = import_appendix(source, previous=prev)
+    _echo_problems(result.warnings)
+    atomic_write(out, result.to_yaml())
+    tasks = sum(1 for _ in result.appendix.all_tasks())
+    click.echo(f"Đã nhập {tasks} nhiệm vụ vào {out}.")
+    if result.unknown_agencies:
+        click.secho("Các cơ quan chưa có mã vai trò (cần ánh xạ tay):", fg="yellow")
+        for name in result.unknown_agencies:
+            click.echo(f"  - {name}")
 
 
 if __name__ == "__main__":  # pragma: no cover

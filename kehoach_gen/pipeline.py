@@ -10,6 +10,7 @@ is written beside it.
 from __future__ import annotations
 
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -194,3 +195,108 @@ def generate_unit(project: Project, profile_path: str | Path, out: str | Path | 
         raise OutputError(f"{rel(target)}: không ghi được tệp: {exc.strerror}") from None
     result.output = target
     return result
+
+
+# ---------------------------------------------------------------------------------------------
+# Building many units
+
+
+@dataclass
+class BuildItem:
+    """What a build did with one profile (small and picklable: workers send it back)."""
+
+    profile: str
+    output: str | None = None
+    status: str = "failed"   # written | updated | unchanged | kept-edited | forced | failed
+    unit: str = ""
+    messages: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    check_errors: int = 0
+    check_text: str = ""
+
+
+_WORKER: dict[str, object] = {}
+
+
+def _quick_unchanged(project: Project, path: Path, out_dir: Path, draft: bool) -> str | None:
+    """The output path if it is up to date (made by us from these very inputs), else None."""
+    target = out_dir / output_name(path)
+    try:
+        inputs = inputs_digest(project, path.read_bytes(), draft)
+    except OSError:
+        return None
+    state, props = existing_state(target)
+    return str(target) if state == "ours" and props.get(PROP_INPUTS) == inputs else None
+
+
+def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft: bool,
+              check: bool) -> BuildItem:
+    """Generate one unit for a build; every failure becomes a message, never an exception."""
+    item = BuildItem(profile=str(path))
+    try:
+        result = generate_unit(project, path, out_dir, force=force, draft=draft)
+    except InputError as exc:
+        item.messages = [p.format() for p in exc.problems]
+        return item
+    except (OutputError, OSError) as exc:
+        item.messages = [f"{rel(path)}: {exc}"]
+        return item
+    item.status = result.status or "failed"
+    item.output = str(result.output) if result.output else None
+    item.unit = result.plan.unit_name if result.plan else ""
+    item.warnings = [w.format() for w in result.warnings]
+    if check and result.output is not None and result.status != "unchanged":
+        from .check import check_document
+
+        report = check_document(result.output)
+        item.check_errors = len(report.errors)
+        if report.findings:
+            item.check_text = report.to_text()
+    return item
+
+
+def _worker_build(args: tuple[str, str, bool, bool, bool]) -> BuildItem:
+    path, out_dir, force, draft, check = args
+    project = _WORKER["project"]
+    assert isinstance(project, Project)
+    return build_one(project, Path(path), Path(out_dir), force=force, draft=draft, check=check)
+
+
+def build_units(project: Project, profiles: list[Path], out_dir: Path, *, force: bool = False,
+                draft: bool = False, check: bool = True, jobs: int | None = None,
+                progress=None) -> list[BuildItem]:
+    """Generate every profile into ``out_dir``, in parallel, skipping units whose inputs did
+    not change. ``progress(item)`` is called as each unit finishes. One bad profile does not
+    stop the others."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    items: list[BuildItem] = []
+    todo: list[Path] = []
+    for path in profiles:
+        done = None if force else _quick_unchanged(project, path, out_dir, draft)
+        if done is not None:
+            item = BuildItem(profile=str(path), output=done, status="unchanged")
+            items.append(item)
+            if progress:
+                progress(item)
+        else:
+            todo.append(path)
+    jobs = jobs or min(os.cpu_count() or 1, 8)
+    if jobs <= 1 or len(todo) <= 1:
+        for path in todo:
+            item = build_one(project, path, out_dir, force=force, draft=draft, check=check)
+            items.append(item)
+            if progress:
+                progress(item)
+        return items
+    # fork: the workers inherit the loaded city template and compiled Word template
+    _WORKER["project"] = project
+    ctx = mp.get_context("fork")
+    args = [(str(p), str(out_dir), force, draft, check) for p in todo]
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+        for item in pool.map(_worker_build, args, chunksize=max(1, len(args) // (jobs * 4))):
+            items.append(item)
+            if progress:
+                progress(item)
+    return items
