@@ -282,7 +282,7 @@ def build() -> bytes:
     _widths(table, widths)
     head = table.rows[0]
     for i, cell in enumerate(head.cells):
-        _cell(cell, [("{{ appendix.columns[%d] }}" % i, "KH Bang dam giua")])
+        _cell(cell, [("{{ appendix.columns[" + str(i) + "] }}", "KH Bang dam giua")])
     _row_flags(head, header=True)
     control = {1: "{%tr for row in appendix.rows %}", 2: "{%tr if row.spans %}",
                4: "{%tr elif row.kind == 'section_task' %}", 6: "{%tr else %}"}
