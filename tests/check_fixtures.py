@@ -1,0 +1,480 @@
+"""Small Kế hoạch .docx files, built with python-docx, for the checker's tests.
+
+``make_plan_docx()`` is a fully conforming commune plan laid out the way our generator lays it
+out (header table, title, body, Nơi nhận / signature table, a landscape appendix section with
+its task table), with fonts coming from docDefaults so that the resolution chain matters. Every
+keyword changes one thing, usually to break one rule; unknown keywords are an error.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from docx import Document
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+from lxml import etree
+
+TNR = "Times New Roman"
+VML = "urn:schemas-microsoft-com:vml"
+
+Task = tuple[str, str, str, str, str, str]
+
+DEFAULT_TASKS: tuple[Task, ...] = (
+    ("TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm đầu ra",
+     "Tiến độ thực hiện"),
+    ("A", "NHIỆM VỤ CHUNG", "", "", "", ""),
+    ("1", "Tổ chức triển khai Kế hoạch", "Văn phòng HĐND và UBND", "Các phòng chuyên môn",
+     "Kế hoạch triển khai", "Năm 2026"),
+    ("2", "Kiện toàn tổ chức bộ máy", "Phòng Văn hóa - Xã hội", "Các phòng chuyên môn",
+     "Quyết định kiện toàn", "Năm 2026"),
+    ("B", "NHIỆM VỤ CỤ THỂ", "", "", "", ""),
+    ("I", "Hoàn thiện thể chế trên địa bàn xã (02 nhiệm vụ)", "", "", "", ""),
+    ("1", "Rà soát văn bản quy phạm pháp luật", "Văn phòng HĐND và UBND", "Công an xã",
+     "Danh mục văn bản", "Hằng quý"),
+    ("2", "Tham mưu ban hành văn bản", "Văn phòng HĐND và UBND", "Các phòng chuyên môn",
+     "Quyết định", "Thường xuyên"),
+    ("II", "Tổ chức thi hành pháp luật (02 nhiệm vụ)", "", "", "", ""),
+    ("3", "Theo dõi thi hành pháp luật", "Văn phòng HĐND và UBND", "Công an xã",
+     "Báo cáo", "Hằng năm"),
+    ("4", "Xử lý vi phạm hành chính", "Công an xã", "Các phòng chuyên môn",
+     "Báo cáo", "Thường xuyên"),
+)
+
+DEFAULT_BODY: tuple[str, ...] = (
+    "Thực hiện Kế hoạch số 159/KH-UBND ngày 02/5/2026 của Ủy ban nhân dân thành phố Hải "
+    "Phòng, Ủy ban nhân dân xã Tân An ban hành Kế hoạch thực hiện như sau:",
+    "#I. MỤC ĐÍCH, YÊU CẦU",
+    "#1. Mục đích",
+    "- Triển khai thực hiện có hiệu quả Kế hoạch số 159/KH-UBND của thành phố; xây dựng văn "
+    "hóa tuân thủ pháp luật trong Nhân dân.",
+    "#2. Yêu cầu",
+    "a) Bám sát chủ trương của Đảng, pháp luật của Nhà nước.",
+    "b) Phân công nhiệm vụ cụ thể cho các phòng chuyên môn, bảo đảm hòa hợp, hiệu quả.",
+    "#II. NHIỆM VỤ, GIẢI PHÁP",
+    "Chi tiết theo Phụ lục kèm theo.",
+    "#III. TỔ CHỨC THỰC HIỆN",
+    "Văn phòng HĐND và UBND xã chủ trì, theo dõi, đôn đốc việc thực hiện Kế hoạch.",
+    "Trên đây là Kế hoạch triển khai thực hiện Đề án trên địa bàn xã Tân An./.",
+)
+
+
+@dataclass(frozen=True)
+class PlanSpec:
+    """Every knob of the builder; the defaults make a conforming draft plan."""
+
+    # page
+    page_mm: tuple[float, float] = (210, 297)
+    margins_mm: tuple[float, float, float, float] = (20, 20, 30, 15)  # top, bottom, left, right
+    title_page: bool = True
+    page_field: str = "simple"  # simple, complex, none, footer
+    page_field_pt: float = 13
+    first_header_text: str = ""  # "PAGE" puts a page field there
+    # fonts and colours
+    default_font: str | None = TNR  # docDefaults rFonts ascii/hAnsi
+    default_theme_font: str | None = None  # e.g. "minorHAnsi": docDefaults use the theme font
+    theme_minor_font: str | None = None  # replaces theme1.xml minor latin typeface
+    normal_font: str | None = None  # rFonts on the Normal style
+    body_style_font: str | None = None  # rFonts on the body paragraph style
+    odd_char_style_font: str | None = None  # a character style on one body run
+    odd_run_font: str | None = None  # direct rFonts on one body run
+    odd_colour: str | None = None  # direct colour on one body run
+    odd_theme_colour: str | None = None  # direct themeColor on one body run
+    # header
+    issuer: tuple[str, ...] = ("ỦY BAN NHÂN DÂN", "XÃ TÂN AN")
+    issuer_bold: bool = True
+    issuer_line: str = "border"  # border, own-border, shape, none
+    quoc_hieu: str = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    quoc_hieu_pt: float = 12
+    tieu_ngu: str = "Độc lập - Tự do - Hạnh phúc"
+    tieu_ngu_line: bool = True
+    so: str = "Số:      /KH-UBND"
+    so_italic: bool = False
+    date: str = "Tân An, ngày      tháng 5 năm 2026"
+    date_italic: bool = True
+    second_row: bool = False  # Số and date in a second row of the header table
+    header_table_style: str | None = None
+    # title and body
+    title: str = "KẾ HOẠCH"
+    title_bold: bool = True
+    trich_yeu: str = ("Triển khai thực hiện Đề án xây dựng mô hình “Thành phố thượng tôn và tuân "
+                      "thủ pháp luật” trên địa bàn xã Tân An")
+    trich_yeu_line: bool = True
+    body: tuple[str, ...] = DEFAULT_BODY  # "#…" is a bold heading
+    extra_body: tuple[str, ...] = ()  # ordinary paragraphs inserted before the closing one
+    odd_align: str | None = None  # alignment of the first ordinary body paragraph
+    odd_indent_cm: float | None = None
+    odd_space_after_pt: float | None = None
+    odd_line_spacing: float | None = None
+    odd_size_pt: float | None = None
+    heading_bold: bool = True
+    # closing
+    noi_nhan: tuple[str, ...] = ("Nơi nhận:", "- UBND thành phố (để b/c);",
+                                 "- Thường trực Đảng ủy xã;", "- Chủ tịch, các PCT UBND xã;",
+                                 "- Lưu: VT, VP.")
+    noi_nhan_italic: bool = True
+    signer: tuple[str, ...] = ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")
+    signer_name: str = "Phạm Minh Ngạn"
+    signature_table_style: str | None = None
+    # appendix
+    appendix: bool = True
+    appendix_new_section: bool = True
+    appendix_landscape: bool = True
+    appendix_restart: bool = True
+    appendix_heading: str = "Phụ lục"
+    appendix_heading_bold: bool = True
+    appendix_title: str = "PHÂN CÔNG NHIỆM VỤ"
+    kem_theo: str = ("(Kèm theo Kế hoạch số      /KH-UBND ngày      tháng 5 năm 2026 của Ủy ban "
+                     "nhân dân xã Tân An)")
+    kem_theo_line: bool = True
+    tasks: tuple[Task, ...] = DEFAULT_TASKS
+
+
+def make_plan_docx(**changes: Any) -> bytes:
+    """A small plan as .docx bytes; ``changes`` override :class:`PlanSpec` fields."""
+    known = {f.name for f in fields(PlanSpec)}
+    unknown = set(changes) - known
+    if unknown:
+        raise TypeError(f"unknown plan knobs: {sorted(unknown)}")
+    return _Builder(replace(PlanSpec(), **changes)).build()
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _set_fonts(rpr: Any, font: str | None = None, theme: str | None = None) -> None:
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    if font:
+        for slot in ("ascii", "hAnsi", "eastAsia", "cs"):
+            rfonts.set(qn(f"w:{slot}"), font)
+    if theme:
+        rfonts.set(qn("w:asciiTheme"), theme)
+        rfonts.set(qn("w:hAnsiTheme"), theme)
+
+
+def _border(paragraph: Any, side: str = "bottom") -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    edge = OxmlElement(f"w:{side}")
+    for k, v in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "auto")):
+        edge.set(qn(f"w:{k}"), v)
+    bdr.append(edge)
+    ppr.insert_element_before(bdr, "w:shd", "w:tabs", "w:spacing", "w:ind", "w:jc")
+
+
+def _line_shape(paragraph: Any) -> None:
+    run = paragraph.add_run()
+    pict = OxmlElement("w:pict")
+    line = etree.SubElement(pict, f"{{{VML}}}line")
+    line.set("from", "40pt,2pt")
+    line.set("to", "120pt,2pt")
+    run._r.append(pict)
+
+
+def _page_field(paragraph: Any, kind: str, size_pt: float) -> None:
+    if kind == "simple":
+        fld = OxmlElement("w:fldSimple")
+        fld.set(qn("w:instr"), " PAGE ")
+        paragraph._p.append(fld)
+        run = OxmlElement("w:r")
+        fld.append(run)
+        rpr = OxmlElement("w:rPr")
+        sz = OxmlElement("w:sz")
+        sz.set(qn("w:val"), str(int(size_pt * 2)))
+        rpr.append(sz)
+        run.append(rpr)
+        t = OxmlElement("w:t")
+        t.text = "2"
+        run.append(t)
+        return
+    for part in ("begin", " PAGE ", "separate", "2", "end"):
+        run = paragraph.add_run()
+        run.font.size = Pt(size_pt)
+        if part in ("begin", "separate", "end"):
+            fc = OxmlElement("w:fldChar")
+            fc.set(qn("w:fldCharType"), part)
+            run._r.append(fc)
+        elif part == "2":
+            run.text = part
+        else:
+            instr = OxmlElement("w:instrText")
+            instr.text = part
+            run._r.append(instr)
+
+
+def _add_text(paragraph: Any, text: str, *, size: float | None = None, bold: bool | None = None,
+              italic: bool | None = None, centred: bool = False) -> Any:
+    run = paragraph.add_run(text)
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+    if centred:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return run
+
+
+class _Builder:
+    def __init__(self, spec: PlanSpec):
+        self.s = spec
+        self.doc = Document()
+        self.first_ordinary = True
+
+    def build(self) -> bytes:
+        self._styles()
+        self._page(self.doc.sections[0], landscape=False)
+        self._header()
+        self._title()
+        self._body()
+        self._closing()
+        if self.s.appendix:
+            self._appendix()
+        self._headers()
+        buf = io.BytesIO()
+        self.doc.save(buf)
+        return buf.getvalue()
+
+    # -- styles and page
+    def _styles(self) -> None:
+        s = self.s
+        styles = self.doc.styles.element
+        rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+        _set_fonts(rpr, s.default_font, s.default_theme_font)
+        rpr.find(qn("w:sz")).set(qn("w:val"), "28")
+        rpr.find(qn("w:szCs")).set(qn("w:val"), "28")
+        ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
+        spacing = ppr.find(qn("w:spacing"))
+        spacing.set(qn("w:after"), "0")
+        spacing.set(qn("w:line"), "240")
+        if s.normal_font:
+            _set_fonts(self.doc.styles["Normal"].element.get_or_add_rPr(), s.normal_font)
+        body = self.doc.styles.add_style("Plan Body", 1)  # paragraph style
+        body.base_style = self.doc.styles["Normal"]
+        body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        body.paragraph_format.first_line_indent = Cm(1.27)
+        body.paragraph_format.space_after = Pt(6)
+        body.paragraph_format.line_spacing = 1.15
+        if s.body_style_font:
+            _set_fonts(body.element.get_or_add_rPr(), s.body_style_font)
+        if s.odd_char_style_font:
+            char = self.doc.styles.add_style("Odd Char", 2)
+            _set_fonts(char.element.get_or_add_rPr(), s.odd_char_style_font)
+        title = self.doc.styles.add_style("Plan Title", 1)
+        title.base_style = self.doc.styles["Normal"]
+        title.font.bold = True
+        title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        date = self.doc.styles.add_style("Plan Date", 1)
+        date.font.italic = s.date_italic
+        date.font.size = Pt(14)
+        date.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if s.theme_minor_font:
+            theme = next(r.target_part for r in self.doc.part.rels.values()
+                         if r.reltype.endswith("/theme"))
+            root = etree.fromstring(theme.blob)
+            a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+            root.find(f".//{{{a}}}minorFont/{{{a}}}latin").set("typeface", s.theme_minor_font)
+            theme._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
+                                         standalone=True)
+
+    def _page(self, section: Any, *, landscape: bool) -> None:
+        w, h = self.s.page_mm
+        top, bottom, left, right = self.s.margins_mm
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            w, h = h, w
+        section.page_width, section.page_height = Mm(w), Mm(h)
+        section.top_margin, section.bottom_margin = Mm(top), Mm(bottom)
+        section.left_margin, section.right_margin = Mm(left), Mm(right)
+
+    # -- page 1 header
+    def _header(self) -> None:
+        s = self.s
+        table = self.doc.add_table(rows=2 if s.second_row else 1, cols=2)
+        if s.header_table_style:
+            table.style = self.doc.styles[s.header_table_style]
+        left, right = table.rows[0].cells
+        low_left, low_right = table.rows[-1].cells
+        first = left.paragraphs[0]
+        for n, line in enumerate(s.issuer):
+            p = first if n == 0 else left.add_paragraph()
+            _add_text(p, line, size=13, bold=s.issuer_bold, centred=True)
+        if s.issuer_line == "own-border":
+            _border(p)
+        elif s.issuer_line in ("border", "shape"):
+            line_p = left.add_paragraph()
+            line_p.paragraph_format.left_indent = Cm(2)
+            line_p.paragraph_format.right_indent = Cm(2)
+            _border(line_p) if s.issuer_line == "border" else _line_shape(line_p)
+        so_cell = low_left if s.second_row else left
+        so_p = so_cell.paragraphs[0] if s.second_row else so_cell.add_paragraph()
+        _add_text(so_p, s.so, size=13, italic=s.so_italic or None, centred=True)
+        _add_text(right.paragraphs[0], s.quoc_hieu, size=s.quoc_hieu_pt, bold=True, centred=True)
+        tn = right.add_paragraph()
+        _add_text(tn, s.tieu_ngu, size=14, bold=True, centred=True)
+        if s.tieu_ngu_line:
+            line_p = right.add_paragraph()
+            line_p.paragraph_format.left_indent = Cm(2.2)
+            line_p.paragraph_format.right_indent = Cm(2.2)
+            _border(line_p)
+        date_cell = low_right if s.second_row else right
+        date_p = date_cell.paragraphs[0] if s.second_row else date_cell.add_paragraph()
+        date_p.style = self.doc.styles["Plan Date"]  # italic from the style, as generated
+        date_p.add_run(s.date)
+
+    def _title(self) -> None:
+        s = self.doc.add_paragraph(style="Plan Title")  # bold from the style, as generated
+        run = s.add_run(self.s.title)
+        if not self.s.title_bold:
+            run.bold = False
+        s.paragraph_format.space_before = Pt(12)
+        ty = self.doc.add_paragraph(style="Plan Title")
+        ty.add_run(self.s.trich_yeu)
+        if self.s.trich_yeu_line:
+            line_p = self.doc.add_paragraph()
+            line_p.paragraph_format.left_indent = Cm(6)
+            line_p.paragraph_format.right_indent = Cm(6)
+            _border(line_p)
+
+    # -- body
+    def _body(self) -> None:
+        texts = list(self.s.body)
+        texts[-1:-1] = self.s.extra_body
+        for text in texts:
+            if text.startswith("#"):
+                p = self.doc.add_paragraph(style="Plan Body")
+                _add_text(p, text[1:], bold=self.s.heading_bold)
+                p.paragraph_format.first_line_indent = Cm(0)
+                continue
+            p = self.doc.add_paragraph(style="Plan Body")
+            run = _add_text(p, text)
+            if self.first_ordinary:
+                self.first_ordinary = False
+                self._odd(p, run)
+
+    def _odd(self, p: Any, run: Any) -> None:
+        s = self.s
+        pf = p.paragraph_format
+        if s.odd_align:
+            pf.alignment = getattr(WD_ALIGN_PARAGRAPH, s.odd_align.upper())
+        if s.odd_indent_cm is not None:
+            pf.first_line_indent = Cm(s.odd_indent_cm)
+        if s.odd_space_after_pt is not None:
+            pf.space_after = Pt(s.odd_space_after_pt)
+        if s.odd_line_spacing is not None:
+            pf.line_spacing = s.odd_line_spacing
+        if s.odd_size_pt is not None:
+            run.font.size = Pt(s.odd_size_pt)
+        if s.odd_run_font:
+            _set_fonts(run._r.get_or_add_rPr(), s.odd_run_font)
+        if s.odd_char_style_font:
+            run.style = self.doc.styles["Odd Char"]
+        if s.odd_colour:
+            run.font.color.rgb = RGBColor.from_string(s.odd_colour)
+        if s.odd_theme_colour:
+            color = OxmlElement("w:color")
+            color.set(qn("w:val"), "4F81BD")
+            color.set(qn("w:themeColor"), s.odd_theme_colour)
+            run._r.get_or_add_rPr().append(color)
+
+    # -- Nơi nhận and signature
+    def _closing(self) -> None:
+        s = self.s
+        table = self.doc.add_table(rows=1, cols=2)
+        if s.signature_table_style:
+            table.style = self.doc.styles[s.signature_table_style]
+        left, right = table.rows[0].cells
+        for n, line in enumerate(s.noi_nhan):
+            p = left.paragraphs[0] if n == 0 else left.add_paragraph()
+            if n == 0:
+                _add_text(p, line, size=12, bold=True, italic=s.noi_nhan_italic)
+            else:
+                _add_text(p, line, size=11)
+        lines = [*s.signer, "", "", "", s.signer_name]
+        for n, line in enumerate(lines):
+            p = right.paragraphs[0] if n == 0 else right.add_paragraph()
+            if line:
+                _add_text(p, line, size=14, bold=True, centred=True)
+
+    # -- appendix
+    def _appendix(self) -> None:
+        s = self.s
+        if s.appendix_new_section:
+            section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+            self._page(section, landscape=s.appendix_landscape)
+            if s.appendix_restart:
+                pg = OxmlElement("w:pgNumType")
+                pg.set(qn("w:start"), "1")
+                section._sectPr.append(pg)
+        head = self.doc.add_paragraph()
+        _add_text(head, s.appendix_heading, size=14, bold=s.appendix_heading_bold, centred=True)
+        title = self.doc.add_paragraph()
+        _add_text(title, s.appendix_title, bold=True, centred=True)
+        kem = self.doc.add_paragraph()
+        _add_text(kem, s.kem_theo, italic=True, centred=True)
+        if s.kem_theo_line:
+            line_p = self.doc.add_paragraph()
+            line_p.paragraph_format.left_indent = Cm(10)
+            line_p.paragraph_format.right_indent = Cm(10)
+            _border(line_p)
+        self._task_table()
+
+    def _task_table(self) -> None:
+        rows = self.s.tasks
+        table = self.doc.add_table(rows=len(rows), cols=6)
+        table.style = self.doc.styles["Table Grid"]
+        for row, values in zip(table.rows, rows, strict=True):
+            tr_pr = row._tr.get_or_add_trPr()
+            tr_pr.append(OxmlElement("w:cantSplit"))
+            if values[0] == "TT":
+                tr_pr.append(OxmlElement("w:tblHeader"))
+            group = not values[0].isdigit() and values[0] != "TT"
+            if group:
+                cell = row.cells[1].merge(row.cells[5])
+                _add_text(row.cells[0].paragraphs[0], values[0], size=13, bold=True)
+                _add_text(cell.paragraphs[0], values[1], size=13, bold=True)
+                continue
+            for cell, value in zip(row.cells, values, strict=True):
+                _add_text(cell.paragraphs[0], value, size=13, bold=values[0] == "TT" or None)
+
+    # -- page headers
+    def _headers(self) -> None:
+        s = self.s
+        sections = self.doc.sections
+        first = sections[0]
+        first.different_first_page_header_footer = s.title_page
+        self._number(first.footer if s.page_field == "footer" else first.header)
+        if s.title_page:
+            fh = first.first_page_header
+            fh.is_linked_to_previous = False
+            if s.first_header_text == "PAGE":
+                p = fh.paragraphs[0]
+                p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                _page_field(p, "simple", 13)
+            elif s.first_header_text:
+                fh.paragraphs[0].add_run(s.first_header_text)
+        if len(sections) > 1:
+            second = sections[1]
+            second.different_first_page_header_footer = True
+            second.header.is_linked_to_previous = False
+            self._number(second.footer if s.page_field == "footer" else second.header)
+
+    def _number(self, part: Any) -> None:
+        part.is_linked_to_previous = False
+        if self.s.page_field == "none":
+            return
+        p = part.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        kind = "simple" if self.s.page_field == "footer" else self.s.page_field
+        _page_field(p, kind, self.s.page_field_pt)
