@@ -1,0 +1,330 @@
+"""Build a city's appendix as a Word document, as a city would send it (for the importer tests).
+
+The data comes from seed 002 (the Hải Phòng appendix as extracted text): :func:`parse_seed`
+cleans the extraction (``<ul …>`` tags, footnote marks "¹") and keeps the rows split where a
+page broke, as the table arrives; :func:`build_docx` writes any :class:`CityAppendix` to .docx
+with python-docx: merged (gridSpan) group and section rows, one paragraph per "- …" bullet and
+a real Word footnote (footnotes part added with lxml; python-docx has no footnote API).
+
+    python tests/make_city_docx.py OUT.docx [--body]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_002 = SEED_DIR / "002_928656384eeaf606.txt"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+COLUMNS = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm đầu ra",
+           "Tiến độ thực hiện"]
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+FOOTNOTE_TOKEN = re.compile(r"\[\^(\d+)\]")
+ROMAN = re.compile(r"(X{0,3})(IX|IV|V?I{0,3})")
+BODY = [
+    "KẾ HOẠCH",
+    "Triển khai thực hiện Đề án xây dựng mô hình “Thành phố thượng tôn và tuân thủ pháp luật”",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "1. Mục đích",
+    "Nâng cao nhận thức, ý thức tuân thủ pháp luật của cán bộ, công chức, viên chức và Nhân dân.",
+]
+
+
+# --------------------------------------------------------------------------------- the data
+
+
+@dataclass
+class Row:
+    """A row of the Word table: TT and the five other cells, each a list of paragraphs."""
+
+    tt: str
+    cells: list[list[str]]
+    span: bool = False  # a group or section title: one cell across the five columns
+
+
+@dataclass
+class CityAppendix:
+    """What :func:`build_docx` writes: the appendix heading, its table and its footnotes."""
+
+    rows: list[Row]
+    columns: list[str] = field(default_factory=lambda: list(COLUMNS))
+    heading: str = "PHỤ LỤC"
+    title: str = "PHÂN CÔNG NHIỆM VỤ"
+    kem_theo: str = "(Kèm theo Kế hoạch số /KH-UBND ngày / /2026 của Ủy ban nhân dân thành phố)"
+    footnotes: dict[int, list[str]] = field(default_factory=dict)
+
+    def renumber(self) -> None:
+        """Number the tasks 1, 2 … again in every group, as a city does after editing."""
+        n = 0
+        for row in self.rows:
+            if row.span and re.fullmatch(r"[A-Z]", row.tt):
+                n = 0
+            elif row.tt.isdigit():
+                n += 1
+                row.tt = str(n)
+
+
+@dataclass
+class SeedRow:
+    """A row of seed 002 as extracted: TT and five raw cell texts."""
+
+    tt: str
+    cells: list[str]
+    break_before: bool = False  # a page broke just before this row
+    break_after: bool = False
+
+    def joined(self, other: SeedRow) -> SeedRow:
+        cells = [" ".join(p for p in (a, b) if p)
+                 for a, b in zip(self.cells, other.cells, strict=True)]
+        return SeedRow(self.tt or other.tt, cells, self.break_before, other.break_after)
+
+
+@dataclass
+class Seed:
+    heading: str
+    title: str
+    kem_theo: str
+    columns: list[str]
+    rows: list[SeedRow]
+    footnotes: dict[int, list[str]]
+
+    def logical_rows(self) -> list[SeedRow]:
+        """Rows rejoined where the page broke: a row after a break with an empty TT continues the
+        row before; a row before a break with an empty TT is completed by the numbered row after."""
+        out: list[SeedRow] = []
+        pending: SeedRow | None = None
+        for row in self.rows:
+            if pending is not None:
+                row, pending = pending.joined(row), None
+            elif not row.tt and row.break_before and out:
+                out[-1] = out[-1].joined(row)
+                continue
+            if not row.tt and row.break_after:
+                pending = row
+                continue
+            out.append(row)
+        assert pending is None, "the seed ends with half a row"
+        return out
+
+    def appendix(self) -> CityAppendix:
+        """The data of the Word document: rows as split in the seed, bullets as paragraphs."""
+        rows: list[Row] = []
+        for r in self.rows:
+            title_only = not any(r.cells[1:])
+            heading = is_group(r.tt) or is_section(r.tt) or (not r.tt and rows[-1].span)
+            span = title_only and heading
+            cells = [[r.cells[0]] if r.cells[0] else [], *(split_bullets(c) for c in r.cells[1:])]
+            rows.append(Row(r.tt, cells, span))
+        return CityAppendix(
+            rows=rows, columns=list(self.columns), heading=self.heading, title=self.title,
+            kem_theo=self.kem_theo, footnotes={k: list(v) for k, v in self.footnotes.items()},
+        )
+
+
+def is_group(tt: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z]", tt)) and not is_section(tt)
+
+
+def is_section(tt: str) -> bool:
+    return bool(tt) and bool(ROMAN.fullmatch(tt))
+
+
+def clean_cell(text: str) -> str:
+    """An extracted cell without HTML list tags, footnote marks as ``[^N]`` tokens."""
+    text = re.sub(r"</?ul[^>]*>|</?li>", " ", text)
+    text = re.sub(r"\s*([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", lambda m: f"[^{m.group(1).translate(SUPERSCRIPTS)}]", text)
+    return " ".join(text.split())
+
+
+def split_bullets(text: str) -> list[str]:
+    """"- a; - b - C" → ["- a;", "- b", "- C"]: a new paragraph at each "- " or "+ " that starts
+    an item (before a capital, not inside “…”, not a hyphen inside a word or a number)."""
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    quoted = False
+    for i, ch in enumerate(text):
+        if ch in "“”":
+            quoted = ch == "“"
+        if (ch in "-+" and i > 0 and not quoted and text[i - 1] in " ;.:"
+                and text[i + 1:i + 2] == " " and text[i + 2:i + 3].isupper()):
+            out.append(text[start:i].strip())
+            start = i
+    out.append(text[start:].strip())
+    return [p for p in out if p]
+
+
+def parse_seed(path: Path = SEED_002) -> Seed:
+    """Seed 002 as rows; fails loudly when the seed is missing."""
+    assert path.is_file(), f"seed file missing: {path} (the tests need /work/shared/seeds)"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header_at = next(i for i, ln in enumerate(lines) if ln.startswith("TT\tNhiệm vụ"))
+    intro = [ln.strip() for ln in lines[:header_at] if ln.strip()]
+    heading, title, kem_theo = intro
+    rows: list[SeedRow] = []
+    footnotes: dict[int, list[str]] = {}
+    current_note: int | None = None
+    page_break = False
+    for line in lines[header_at + 1:]:
+        if not line.strip():
+            page_break = True
+            if rows:
+                rows[-1].break_after = True
+            continue
+        if line.startswith("---"):
+            continue
+        if "\t" not in line:  # a footnote at the foot of the page
+            m = re.match(r"([⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*(.*)", line.strip())
+            if m:
+                current_note = int(m.group(1).translate(SUPERSCRIPTS))
+                footnotes[current_note] = [m.group(2)]
+            else:
+                assert current_note is not None, f"unexpected line in the seed: {line!r}"
+                footnotes[current_note].append(line.strip())
+            continue
+        fields = [clean_cell(f) for f in line.split("\t")]
+        fields += [""] * (6 - len(fields))
+        tt, cells = fields[0], fields[1:6]
+        if tt and not (tt.isdigit() or is_group(tt) or is_section(tt)):
+            tt, cells = "", [" ".join(p for p in (tt, cells[0]) if p), *cells[1:]]
+        rows.append(SeedRow(tt, cells, break_before=page_break))
+        page_break = False
+    return Seed(heading, title, kem_theo, lines[header_at].split("\t"), rows, footnotes)
+
+
+# --------------------------------------------------------------------------------- the .docx
+
+
+def _add_text(paragraph: Paragraph, text: str) -> None:
+    """Write ``text`` into ``paragraph``, each ``[^N]`` token a reference to Word footnote N."""
+    pos = 0
+    for m in FOOTNOTE_TOKEN.finditer(text):
+        if m.start() > pos:
+            paragraph.add_run(text[pos:m.start()])
+        run = paragraph.add_run()
+        rpr = run._r.get_or_add_rPr()
+        align = OxmlElement("w:vertAlign")
+        align.set(qn("w:val"), "superscript")
+        rpr.append(align)
+        ref = OxmlElement("w:footnoteReference")
+        ref.set(qn("w:id"), m.group(1))
+        run._r.append(ref)
+        pos = m.end()
+    if pos < len(text):
+        paragraph.add_run(text[pos:])
+
+
+def _fill(cell: _Cell, paragraphs: Sequence[str], *, bold: bool = False) -> None:
+    for i, text in enumerate(paragraphs):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        _add_text(p, text)
+        for run in p.runs:
+            run.bold = bold or None
+
+
+def _footnotes_xml(notes: dict[int, list[str]]) -> bytes:
+    w = f"{{{W_NS}}}"
+    root = etree.Element(f"{w}footnotes", nsmap={"w": W_NS})
+    for note_id, kind, mark in ((-1, "separator", "separator"),
+                                (0, "continuationSeparator", "continuationSeparator")):
+        fn = etree.SubElement(root, f"{w}footnote", {f"{w}type": kind, f"{w}id": str(note_id)})
+        etree.SubElement(etree.SubElement(etree.SubElement(fn, f"{w}p"), f"{w}r"), f"{w}{mark}")
+    for note_id, paragraphs in sorted(notes.items()):
+        fn = etree.SubElement(root, f"{w}footnote", {f"{w}id": str(note_id)})
+        for i, text in enumerate(paragraphs):
+            p = etree.SubElement(fn, f"{w}p")
+            if i == 0:
+                r = etree.SubElement(p, f"{w}r")
+                rpr = etree.SubElement(r, f"{w}rPr")
+                etree.SubElement(rpr, f"{w}vertAlign", {f"{w}val": "superscript"})
+                etree.SubElement(r, f"{w}footnoteRef")
+                text = f" {text}"
+            t = etree.SubElement(etree.SubElement(p, f"{w}r"), f"{w}t")
+            t.text = text
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def build_docx(app: CityAppendix, path: Path, *, body: Sequence[str] = (),
+               order: Sequence[int] | None = None) -> Path:
+    """Write ``app`` to ``path`` as a city's .docx; ``order`` permutes the six columns (the
+    group and section titles must stay contiguous); ``body`` paragraphs come first."""
+    order = list(order or range(6))
+    assert sorted(order) == list(range(6))
+    doc = Document()
+    for text in body:
+        doc.add_paragraph(text)
+    if body:
+        doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    for text, bold, italic in ((app.heading, True, False), (app.title, True, False),
+                               (app.kem_theo, False, True)):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(text)
+        run.bold, run.italic = bold or None, italic or None
+    table = doc.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for pos, field_index in enumerate(order):
+        _fill(header.cells[pos], [app.columns[field_index]], bold=True)
+    for row in app.rows:
+        values = [[row.tt] if row.tt else [], *row.cells]
+        cells = table.add_row().cells
+        if row.span:
+            positions = sorted(order.index(f) for f in range(1, 6))
+            assert positions == list(range(positions[0], positions[0] + 5)), "title not contiguous"
+            title = cells[positions[0]].merge(cells[positions[-1]])
+            _fill(cells[order.index(0)], values[0], bold=True)
+            _fill(title, values[1], bold=True)
+            continue
+        for pos, field_index in enumerate(order):
+            _fill(cells[pos], values[field_index], bold=is_section(row.tt) and field_index < 2)
+    if app.footnotes:
+        part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
+                    _footnotes_xml(app.footnotes), doc.part.package)
+        doc.part.relate_to(part, RT.FOOTNOTES)
+    path = Path(path)
+    doc.save(str(path))
+    return path
+
+
+def seed_appendix() -> CityAppendix:
+    return parse_seed().appendix()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="the .docx to write")
+    parser.add_argument("--body", action="store_true", help="put a plan body before the appendix")
+    args = parser.parse_args(argv)
+    build_docx(seed_appendix(), args.out, body=BODY if args.body else ())
+    print(args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
