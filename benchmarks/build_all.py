@@ -62,7 +62,7 @@ def naive(paths: list[Path], out: Path) -> float:
 
 def ours(paths: list[Path], out: Path, jobs: int | None, force: bool) -> tuple[float, list[str]]:
     start = time.perf_counter()
-    project = Project.load(CITY, REPO / "templates")
+    project = Project(CITY, REPO / "templates")
     items = build_units(project, paths, out, force=force, check=False, jobs=jobs)
     elapsed = time.perf_counter() - start
     failed = [m for i in items if i.status == "failed" for m in i.messages]

@@ -179,6 +179,7 @@ class _Adapter:
         self.draft = draft
         self.problems: list[Problem] = []
         self.footnotes: dict[str, tuple[int, str]] = {}
+        self._roles_done: dict[str, tuple[str, ...]] = {}
         cap = LEVEL_NAMES[self.level]
         plan = city.plan
         self.context: dict[str, Any] = {
@@ -200,6 +201,8 @@ class _Adapter:
 
     # -- text -----------------------------------------------------------------------------------
     def text(self, source: Source, loc: Loc, text: str) -> str:
+        if "{" not in text:  # no placeholder: most texts; Jinja would return them as they are
+            return " ".join(text.split()) if "\n" not in text else text.strip()
         try:
             out = _compile(text).render(self.context)
         except jinja2.UndefinedError as exc:
@@ -211,12 +214,13 @@ class _Adapter:
                 + ", vai_tro('mã')",
             )
             return text
-        except jinja2.TemplateSyntaxError as exc:
-            self.error(source, loc, f"chỗ điền viết sai cú pháp: {exc.message}",
+        except jinja2.TemplateSyntaxError:
+            self.error(source, loc, "chỗ điền viết sai cú pháp (thiếu hoặc thừa dấu ngoặc nhọn)",
                        "Chỗ điền có dạng {{ don_vi }}")
             return text
-        except jinja2.exceptions.SecurityError as exc:
-            self.error(source, loc, f"chỗ điền không được phép: {exc}")
+        except jinja2.exceptions.SecurityError:
+            self.error(source, loc, "chỗ điền dùng thuộc tính ẩn (dạng __…__), không được phép",
+                       "Chỉ dùng các chỗ điền có sẵn, ví dụ {{ don_vi }}")
             return text
         except (TypeError, ValueError, KeyError) as exc:
             self.error(source, loc, f"chỗ điền lỗi: {exc}")
@@ -226,6 +230,15 @@ class _Adapter:
     # -- roles ----------------------------------------------------------------------------------
     def role_names(self, key: str, loc: Loc, source: Source, seen: tuple[str, ...] = ()) -> list[str]:
         """The unit's names for role ``key`` (empty if the role is dropped at unit level)."""
+        if not seen and key in self._roles_done:
+            return list(self._roles_done[key])
+        errors = len(self.problems)
+        names = self._role_names(key, loc, source, seen)
+        if not seen and len(self.problems) == errors:
+            self._roles_done[key] = tuple(names)
+        return names
+
+    def _role_names(self, key: str, loc: Loc, source: Source, seen: tuple[str, ...]) -> list[str]:
         if key in seen:
             self.error("city", ("roles", key), f"vai trò '{key}' tự dẫn về chính nó qua {' → '.join(seen)}")
             return []
@@ -294,9 +307,13 @@ class _Adapter:
         src, tloc, text = pick("text")
         row_text = self.text(src, tloc, text)
         self._register_footnotes(row_text)
+        errors = len(self.problems)
         lead = self.assignments(*_swap(pick("lead")))
-        coop = self.assignments(*_swap(pick("coop")))
-        if not lead:
+        lead_reported = len(self.problems) > errors
+        # a body does not cooperate with itself: drop coop entries that lead (after mapping)
+        leading = {_key(x) for x in lead}
+        coop = tuple(c for c in self.assignments(*_swap(pick("coop"))) if _key(c) not in leading)
+        if not lead and not lead_reported:
             src, lloc, _ = pick("lead")
             self.error(src, lloc,
                        f"nhiệm vụ {task.id} không còn đơn vị chủ trì khi chuyển cho {self.p.full_name}",

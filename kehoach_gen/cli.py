@@ -263,7 +263,7 @@ def build(profiles: tuple[Path, ...], city: Path | None, templates: Path | None,
     paths = _profiles(profiles)
     if not paths:
         raise click.UsageError("không có hồ sơ nào (thư mục unit_profiles/ trống); chạy 'kehoach-gen init-units'.")
-    project = Project.load(city, templates)
+    project = Project(city, templates)  # parsed only if some unit needs building
     with click.progressbar(length=len(paths), label="Đang tạo Kế hoạch", file=sys.stderr,
                            show_pos=True) as bar:
         items = build_units(project, paths, out, force=force, draft=draft, check=not no_check,

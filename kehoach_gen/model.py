@@ -8,6 +8,7 @@ own departments. Nothing here reads files or renders Word.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Annotated, Any, Literal
@@ -358,10 +359,15 @@ class PartialDate(_Model):
             try:
                 dt.date(self.year, self.month, self.day)
             except ValueError:
+                days = calendar.monthrange(self.year, self.month)[1] if 1 <= self.year <= 9999 else 31
                 raise ValueError(
-                    f"ngày {self.day:02d}/{self.month:02d}/{self.year} không có trong lịch"
+                    f"ngày {self.day:02d}/{self.month:02d}/{self.year} không có trong lịch; "
+                    f"tháng {self.month} năm {self.year} có {days} ngày"
                 ) from None
         return self
+
+
+_TITLES_RE = re.compile(r"^(?:(?:ThS|TS|TSKH|PGS|GS|CN|KS|BS|ThS\.BS|NGƯT|NGND)(?:\.\s*|\s+))+")
 
 
 class Signer(_Model):
@@ -385,12 +391,19 @@ class Signer(_Model):
             )
         return v
 
+    @field_validator("name", mode="before")
+    @classmethod
+    def _blank_name(cls, value: Any) -> Any:
+        return "" if value is None else value  # "name:" left empty: a draft, signed later
+
     @field_validator("name")
     @classmethod
     def _no_titles(cls, value: str) -> str:
-        if re.match(r"^(ThS|TS|PGS|GS|CN|KS|BS)\.", value):
+        bare = _TITLES_RE.sub("", value)
+        if bare != value:
             raise ValueError(
-                f"tên người ký '{value}' có học hàm, học vị; Nghị định 30 không ghi học hàm, học vị"
+                f"tên người ký '{value}' có học hàm, học vị; Nghị định 30 không ghi học hàm, học vị: "
+                f"chỉ ghi '{bare}'"
             )
         return value
 
@@ -432,6 +445,13 @@ class UnitProfile(_Model):
     overrides: dict[str, TaskOverride] = Field(default_factory=dict)
     local_tasks: list[LocalTask] = Field(default_factory=list)
 
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        if not value:
+            raise ValueError("chưa điền tên đơn vị; ghi tên không kèm chữ xã, phường (ví dụ Tân An)")
+        return value
+
     @field_validator("number", mode="before")
     @classmethod
     def _number(cls, value: Any) -> Any:
@@ -441,9 +461,9 @@ class UnitProfile(_Model):
             value = str(value)
         if isinstance(value, str):
             v = value.strip()
-            if v and not _NUMBER_RE.match(v):
+            if v and (not _NUMBER_RE.match(v) or int(v) == 0):
                 raise ValueError(
-                    f"số văn bản '{value}' không hợp lệ; chỉ ghi chữ số (ví dụ 15), "
+                    f"số văn bản '{value}' không hợp lệ; chỉ ghi chữ số từ 1 trở lên (ví dụ 15), "
                     "ký hiệu ghi ở khóa 'symbol'; để trống khi chưa cấp số"
                 )
             return v or None

@@ -9,19 +9,21 @@ is written beside it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
 from . import __version__
-from .adapt import Loc, Source, UnitPlan, adapt
+from .adapt import Loc, Locator, Source, UnitPlan, adapt
 from .errors import InputError, OutputError, Problem, rel
 from .files import atomic_write
 from .loading import Loaded
-from .model import CityTemplate, UnitProfile
+from .model import LEVELS, CityTemplate, UnitProfile
 from .render import PROP_CONTENT, CompiledTemplate, document_digest, read_properties
 from .validate import check_profile, load_city, load_profile
 
@@ -59,31 +61,72 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@dataclass
 class Project:
-    """What all units share, loaded and compiled once."""
+    """What all units share: the city template and the compiled Word template.
 
-    city: CityTemplate
-    city_loaded: Loaded
-    city_path: Path
-    template: CompiledTemplate
-    city_digest: str
+    Both are parsed on first use, once: a rebuild where nothing changed only hashes the
+    input files and never parses them.
+    """
+
+    def __init__(self, city_path: str | Path | None = None, templates_dir: str | Path | None = None):
+        self.city_path = Path(city_path) if city_path else default_city_path()
+        tdir = Path(templates_dir) if templates_dir else default_templates_dir()
+        self.template_path = tdir / TEMPLATE_NAME
+        self.city_digest = _sha(_read(self.city_path, "mẫu thành phố", "--city"))
+        self.template_digest = _sha(_read(self.template_path, "mẫu Word", "--templates"))
 
     @classmethod
     def load(cls, city_path: str | Path | None = None,
              templates_dir: str | Path | None = None) -> Project:
-        cpath = Path(city_path) if city_path else default_city_path()
-        city, loaded = load_city(cpath)
-        tdir = Path(templates_dir) if templates_dir else default_templates_dir()
-        template = CompiledTemplate(tdir / TEMPLATE_NAME)
-        return cls(city=city, city_loaded=loaded, city_path=cpath, template=template,
-                   city_digest=_sha(cpath.read_bytes()))
+        """A project with both templates parsed and validated now (errors raised here)."""
+        project = cls(city_path, templates_dir)
+        _ = project.city, project.template
+        return project
 
-    def locator(self, profile_loaded: Loaded | None):
+    @cached_property
+    def _city(self) -> tuple[CityTemplate, Loaded]:
+        return load_city(self.city_path)
+
+    @property
+    def city(self) -> CityTemplate:
+        return self._city[0]
+
+    @property
+    def city_loaded(self) -> Loaded:
+        return self._city[1]
+
+    @cached_property
+    def template(self) -> CompiledTemplate:
+        return CompiledTemplate(self.template_path)
+
+    def warm(self) -> None:
+        """Parse both templates, compile every placeholder text of the city template and load
+        the official unit list, so that forked workers inherit all of it instead of each
+        redoing it."""
+        from .units import official_units
+
+        for level in LEVELS:
+            with contextlib.suppress(InputError):
+                adapt(self.city, UnitProfile(level=level, name="—"), draft=True)
+        _ = self.template
+        with contextlib.suppress(InputError):
+            official_units(self.city.plan.province)
+
+    def locator(self, profile_loaded: Loaded | None) -> Locator:
         def locate(source: Source, loc: Loc, message: str, hint: str) -> Problem:
             loaded = self.city_loaded if source == "city" or profile_loaded is None else profile_loaded
             return loaded.problem(loc, message, hint)
         return locate
+
+
+def _read(path: Path, what: str, option: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(message=f"không tìm thấy {what}", file=rel(path),
+                                  hint=f"Kiểm tra đường dẫn, hoặc chỉ ra bằng tùy chọn {option}")]) from None
+    except OSError as exc:
+        raise InputError([Problem(message=f"không đọc được {what}: {exc.strerror}", file=rel(path))]) from None
 
 
 @dataclass
@@ -99,7 +142,7 @@ class UnitResult:
 def plan_unit(project: Project, profile_path: str | Path, *, draft: bool = False,
               official_check: bool = True) -> tuple[UnitPlan, UnitProfile, Loaded, list[Problem]]:
     """Load and validate one profile and adapt the city plan to it."""
-    profile, loaded = load_profile(profile_path)
+    profile, loaded = load_profile(profile_path, project.city)
     problems = check_profile(profile, loaded, project.city)
     warnings: list[Problem] = []
     if official_check:
@@ -116,7 +159,7 @@ def plan_unit(project: Project, profile_path: str | Path, *, draft: bool = False
 
 def inputs_digest(project: Project, profile_bytes: bytes, draft: bool) -> str:
     h = hashlib.sha256()
-    for part in (project.city_digest, _sha(profile_bytes), project.template.digest, __version__,
+    for part in (project.city_digest, _sha(profile_bytes), project.template_digest, __version__,
                  "draft" if draft else "final"):
         h.update(part.encode())
     return h.hexdigest()
@@ -290,7 +333,8 @@ def build_units(project: Project, profiles: list[Path], out_dir: Path, *, force:
             if progress:
                 progress(item)
         return items
-    # fork: the workers inherit the loaded city template and compiled Word template
+    # fork: the workers inherit the city template and Word template parsed here, once
+    project.warm()
     _WORKER["project"] = project
     ctx = mp.get_context("fork")
     args = [(str(p), str(out_dir), force, draft, check) for p in todo]

@@ -242,15 +242,17 @@ def _container_width_cm(p: etree._Element, page_text_cm: float) -> float:
     return page_text_cm
 
 
+_RULES = etree.XPath(
+    ".//w:p[w:pPr/w:pStyle[@w:val='KHGachngang' or @w:val='KHGachngangdu']]", namespaces={"w": W_NS})
+
+
 def _size_rules(tree: etree._Element) -> None:
     """Give each short rule (an empty bordered paragraph) its length from the text above it:
     1/3–1/2 of the text (aim 0.4) under the issuing body and the trích yếu, the full length of
     the tiêu ngữ under it."""
     sizes = {"KHDaucoquan": 13, "KHTieude": 14, "KHTieungu": 13}
-    for p in tree.iter(f"{W}p"):
+    for p in _RULES(tree):
         style = _style_of(p)
-        if style not in ("KHGachngang", "KHGachngangdu"):
-            continue
         full = style == "KHGachngangdu"
         above: list[float] = []
         prev = p.getprevious()
@@ -372,7 +374,10 @@ def read_properties(data: bytes) -> dict[str, str]:
         xml = zf.read(CUSTOM_PROPS)
     except (zipfile.BadZipFile, KeyError):
         return {}
-    root = etree.fromstring(xml)
+    try:
+        root = etree.fromstring(xml)
+    except etree.XMLSyntaxError:
+        return {}
     out: dict[str, str] = {}
     for prop in root:
         name = prop.get("name")

@@ -93,6 +93,7 @@ def _tidy(text: str) -> str:
     return text.strip(" -")
 
 
+@functools.lru_cache(maxsize=8192)  # the official names are compared again for every profile
 def canonical_name(text: str) -> str:
     """A comparison key: equal for names that differ only in case, spacing or tone placement.
 

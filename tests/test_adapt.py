@@ -240,3 +240,9 @@ def test_footnotes_are_numbered_and_markers_kept_for_the_renderer() -> None:
 def test_adaptation_is_pure_and_repeatable() -> None:
     c, p = city(), profile()
     assert adapt(c, p) == adapt(c, p)
+
+
+def test_a_body_does_not_cooperate_with_itself() -> None:
+    plan = adapt(city(), profile(overrides={"B02": {"coop": ["cong_an", "khu_dan_cu"]}}))
+    assert task(plan, "B02").lead == ("Công an xã", "Các phòng chuyên môn, đơn vị thuộc xã")
+    assert task(plan, "B02").coop == ("các thôn",)
