@@ -2274,13 +2274,18 @@ _CITY_LEAD = re.compile(
     r"|văn phòng hđnd và ubnd cấp xã)")
 
 
+def _inside_quotes(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside “…”: the quoted name of a document is cited as written."""
+    return text.count("“", 0, pos) > text.count("”", 0, pos)
+
+
 def _check_city(ctx: _Ctx) -> Iterator[Finding]:
     level = ctx.lay.issuer_level
     if level not in _LEVELS:
         return
     unit = _LEVELS[level]
     for p in ctx.doc.paras:
-        m = _CITY_PHRASE.search(p.text)
+        m = next((m for m in _CITY_PHRASE.finditer(p.text) if not _inside_quotes(p.text, m.start())), None)
         if not m:
             continue
         named = bool(m.group("next")) and m.group("next").strip()[0].isupper()

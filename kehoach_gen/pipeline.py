@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import unicodedata
 from dataclasses import dataclass, field
@@ -137,6 +138,7 @@ class UnitResult:
     plan: UnitPlan | None = None
     warnings: list[Problem] = field(default_factory=list)
     edited_path: Path | None = None  # the hand-edited file that was kept
+    inputs: str = ""                 # hash of everything the document was made from
 
 
 def plan_unit(project: Project, profile_path: str | Path, *, draft: bool = False,
@@ -221,6 +223,7 @@ def generate_unit(project: Project, profile_path: str | Path, out: str | Path | 
     if target.suffix.lower() != ".docx":
         target = target / output_name(ppath)
     inputs = inputs_digest(project, ppath.read_bytes(), draft)
+    result.inputs = inputs
     state, props = existing_state(target)
     if state == "ours" and props.get(PROP_INPUTS) == inputs and not force:
         result.output, result.status = target, "unchanged"
@@ -256,20 +259,74 @@ class BuildItem:
     warnings: list[str] = field(default_factory=list)
     check_errors: int = 0
     check_text: str = ""
+    inputs: str = ""
 
 
 _WORKER: dict[str, object] = {}
 
 
-def _quick_unchanged(project: Project, path: Path, out_dir: Path, draft: bool) -> str | None:
+MANIFEST_NAME = ".kehoach-gen.json"
+
+
+class Manifest:
+    """What each output in a folder was made from, with its size and modification time.
+
+    Only an accelerator, like git's index: an output whose inputs hash, size and mtime match
+    is up to date without being opened; any mismatch falls back to reading the document's
+    own recorded properties and content hash, which are the truth.
+    """
+
+    def __init__(self, folder: Path):
+        self.path = folder / MANIFEST_NAME
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries: dict[str, dict[str, object]] = data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            self.entries = {}
+        self.dirty = False
+
+    def fresh(self, target: Path, inputs: str) -> bool:
+        entry = self.entries.get(target.name)
+        if not entry or entry.get("inputs") != inputs:
+            return False
+        try:
+            st = target.stat()
+        except OSError:
+            return False
+        return entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns
+
+    def record(self, target: Path, inputs: str) -> None:
+        try:
+            st = target.stat()
+        except OSError:
+            return
+        entry: dict[str, object] = {"inputs": inputs, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        if self.entries.get(target.name) != entry:
+            self.entries[target.name] = entry
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        with contextlib.suppress(OSError):
+            atomic_write(self.path, json.dumps(self.entries, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def _quick_unchanged(project: Project, path: Path, out_dir: Path, draft: bool,
+                     manifest: Manifest) -> str | None:
     """The output path if it is up to date (made by us from these very inputs), else None."""
     target = out_dir / output_name(path)
     try:
         inputs = inputs_digest(project, path.read_bytes(), draft)
     except OSError:
         return None
+    if manifest.fresh(target, inputs):
+        return str(target)
     state, props = existing_state(target)
-    return str(target) if state == "ours" and props.get(PROP_INPUTS) == inputs else None
+    if state == "ours" and props.get(PROP_INPUTS) == inputs:
+        manifest.record(target, inputs)
+        return str(target)
+    return None
 
 
 def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft: bool,
@@ -288,6 +345,7 @@ def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft
     item.output = str(result.output) if result.output else None
     item.unit = result.plan.unit_name if result.plan else ""
     item.warnings = [w.format() for w in result.warnings]
+    item.inputs = result.inputs
     if check and result.output is not None and result.status != "unchanged":
         from .check import check_document
 
@@ -316,8 +374,9 @@ def build_units(project: Project, profiles: list[Path], out_dir: Path, *, force:
 
     items: list[BuildItem] = []
     todo: list[Path] = []
+    manifest = Manifest(out_dir)
     for path in profiles:
-        done = None if force else _quick_unchanged(project, path, out_dir, draft)
+        done = None if force else _quick_unchanged(project, path, out_dir, draft, manifest)
         if done is not None:
             item = BuildItem(profile=str(path), output=done, status="unchanged")
             items.append(item)
@@ -332,7 +391,7 @@ def build_units(project: Project, profiles: list[Path], out_dir: Path, *, force:
             items.append(item)
             if progress:
                 progress(item)
-        return items
+        return _record(manifest, items)
     # fork: the workers inherit the city template and Word template parsed here, once
     project.warm()
     _WORKER["project"] = project
@@ -343,4 +402,12 @@ def build_units(project: Project, profiles: list[Path], out_dir: Path, *, force:
             items.append(item)
             if progress:
                 progress(item)
+    return _record(manifest, items)
+
+
+def _record(manifest: Manifest, items: list[BuildItem]) -> list[BuildItem]:
+    for item in items:
+        if item.output and item.inputs and item.status in ("written", "updated", "forced"):
+            manifest.record(Path(item.output), item.inputs)
+    manifest.save()
     return items

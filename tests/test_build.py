@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
+import pytest
 from click.testing import CliRunner
 
 from kehoach_gen.cli import main
@@ -103,3 +104,95 @@ def test_build_cli_summary_and_exit_code(tmp_path: Path) -> None:
                                        str(tmp_path / "out"), "--no-check", "--draft"])
     assert result.exit_code == 0, result.output
     assert "4 đã cập nhật" in result.output and "1 đã tạo" in result.output
+
+
+def test_the_manifest_is_only_an_accelerator(tmp_path: Path) -> None:
+    """A touched output (new mtime) is checked by content; a stale or broken manifest is ignored."""
+    make_profiles(tmp_path / "p")
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    build(tmp_path, city, jobs=1)
+    manifest = tmp_path / "out" / ".kehoach-gen.json"
+    assert manifest.exists()
+    target = tmp_path / "out" / "tan_an.docx"
+    target.touch()  # same content, new mtime: still recognised as ours and unchanged
+    assert build(tmp_path, city, jobs=1)["tan_an"] == "unchanged"
+    manifest.write_text("{not json", encoding="utf-8")
+    assert set(build(tmp_path, city, jobs=1).values()) == {"unchanged"}
+    doc = docx.Document(str(target))  # edited in Word: detected through the content hash
+    doc.add_paragraph("sửa tay")
+    doc.save(str(target))
+    write(tmp_path / "city.yaml", MINI_CITY.replace("Hàng quý", "Hàng tháng"))
+    assert build(tmp_path, city, jobs=1)["tan_an"] == "kept-edited"
+
+
+def test_init_units_then_build_all_114_hai_phong_units(tmp_path: Path) -> None:
+    """The justice department's whole-city run, on the bundled city template."""
+    from kehoach_gen.validate import load_profile
+
+    folder = tmp_path / "profiles"
+    result = CliRunner().invoke(main, ["init-units", "--province", "Hải Phòng", "-o", str(folder),
+                                       "--city", str(REPO / "city_template.yaml")])
+    assert result.exit_code == 0, result.output
+    paths = sorted(folder.glob("*.yaml"))
+    assert len(paths) == 114
+    # without signers the build refuses, naming each file
+    project = Project(REPO / "city_template.yaml", REPO / "templates")
+    items = build_units(project, paths[:3], tmp_path / "out", check=False, jobs=1)
+    assert {i.status for i in items} == {"failed"}
+    assert all("signer.name: chưa điền họ tên người ký" in i.messages[0] for i in items)
+    for i, path in enumerate(paths):  # the clerks fill in their signers
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace('name: ""', f'name: "Nguyễn Văn {chr(65 + i % 26)}"', 1), encoding="utf-8")
+    items = build_units(project, paths, tmp_path / "out", check=False, jobs=2)
+    assert [i.messages for i in items if i.status == "failed"] == []
+    assert len([i for i in items if i.status == "written"]) == 114
+    levels = {"xa": 0, "phuong": 0, "dac_khu": 0}
+    for item in items:
+        profile = load_profile(item.profile)[0]
+        levels[profile.level] += 1
+        doc = open_docx(Path(item.output or ""))
+        assert doc.tables[0].cell(0, 0).paragraphs[1].text == profile.full_name.upper()
+        assert doc.paragraphs[1].text.endswith(f"trên địa bàn {profile.full_name}")
+        criteria = next(r for r in doc.tables[-1].rows if r.cells[0].text == "I").cells[1].text
+        assert f"“{profile.level_name.capitalize()} thượng tôn" in criteria
+    assert levels == {"xa": 67, "phuong": 45, "dac_khu": 2}
+
+
+@pytest.mark.parametrize(("old", "new", "affected"), [
+    # a new deadline on a task every level has
+    ("deadline: Hàng quý", "deadline: Quý IV hằng năm", {"tan_an", "le_chan", "cat_hai", "kien_hai"}),
+    # a phường-only task changes: no xã or đặc khu is affected
+    ("text: Chỉ ở phường", "text: Chỉ ở phường (sửa)", {"le_chan"}),
+    # a task added at the end of section III
+    ("            - {id: B05,", "            - {id: B06, text: Mới, lead: [tu_phap], deadline: Năm 2027}\n"
+                                "            - {id: B05,", {"tan_an", "le_chan", "cat_hai", "kien_hai"}),
+    # a body renamed at unit level, only for phường
+    ("khu_dan_cu: {city: \"thôn, tổ dân phố\", xa: các thôn, phuong: các tổ dân phố,",
+     "khu_dan_cu: {city: \"thôn, tổ dân phố\", xa: các thôn, phuong: các khu phố,", {"le_chan"}),
+])
+def test_diff_names_exactly_the_units_build_regenerates(tmp_path: Path, old: str, new: str,
+                                                        affected: set[str]) -> None:
+    from kehoach_gen.diff import diff_cities
+    from kehoach_gen.validate import load_city, load_profile
+
+    make_profiles(tmp_path / "p")
+    assert old in MINI_CITY
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    before = write(tmp_path / "before.yaml", MINI_CITY)
+    build(tmp_path, city, jobs=1)
+    write(tmp_path / "city.yaml", MINI_CITY.replace(old, new))
+    profiles = [(p.stem, load_profile(p)[0]) for p in sorted((tmp_path / "p").glob("*.yaml"))]
+    report = diff_cities(load_city(before)[0], load_city(city)[0], profiles)
+    assert {u.profile for u in report.units if u.status == "changed"} == affected
+    # build regenerates every unit whose inputs changed, but only the affected ones get new content
+    out = tmp_path / "out"
+    texts_before = {p.stem: docx_text(p) for p in out.glob("*.docx")}
+    build(tmp_path, city, jobs=2)
+    changed = {p.stem for p in out.glob("*.docx") if docx_text(p) != texts_before[p.stem]}
+    assert changed == affected
+
+
+def docx_text(path: Path) -> str:
+    from .docx_helpers import all_text
+
+    return all_text(open_docx(path))

@@ -195,3 +195,33 @@ def test_generate_default_from_the_cli(tmp_path: Path) -> None:
     assert "Đã tạo" in result.output
     doc: Any = open_docx(tmp_path / "kh.docx")
     assert doc.paragraphs[1].text.endswith("trên địa bàn xã Tân An")
+
+
+@pytest.mark.parametrize("stem", [p.stem for p in PROFILES])
+def test_every_bundled_plan_passes_the_nd30_checker(stem: str, generated: dict[str, Path]) -> None:
+    from kehoach_gen.check import check_document
+
+    report = check_document(generated[stem])
+    assert [(f.rule, f.where, f.message) for f in report.findings] == []
+
+
+def test_bundled_plans_convert_to_pdf_in_one_run(generated: dict[str, Path], tmp_path: Path) -> None:
+    from kehoach_gen.pdf import convert_to_pdf
+
+    from .test_pdf import A4, _is, _page_sizes, _text
+
+    pdfs = convert_to_pdf(list(generated.values()), tmp_path)
+    assert [p.stem for p in pdfs] == list(generated)
+    for stem, pdf in zip(generated, pdfs, strict=True):
+        sizes = _page_sizes(pdf)
+        assert len(sizes) >= 5, stem
+        assert _is(sizes[0], A4), stem  # the plan: portrait
+        assert _is(sizes[-1], (A4[1], A4[0])), stem  # the appendix: landscape
+        portrait = sum(1 for s in sizes if _is(s, A4))
+        assert 2 <= portrait < len(sizes) - 1, stem
+        text = " ".join(_text(pdf).split())
+        profile = load_profile(REPO / "unit_profiles" / f"{stem}.yaml")[0]
+        assert "ỦY BAN NHÂN DÂN" in text and profile.full_name.upper() in text
+        assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
+        assert profile.signer.name in text
+        assert "PHÂN CÔNG NHIỆM VỤ" in text

@@ -292,6 +292,11 @@ BREAKAGES: list[Any] = [
                  {"PLAN-CITY": 1}, id="Công an thành phố leads"),
     pytest.param({"extra_body": ("Tăng cường tuyên truyền trên địa bàn thành phố.",)},
                  {"PLAN-CITY": 1}, id="trên địa bàn thành phố"),
+    pytest.param({"extra_body": ("Thực hiện Đề án “Xây dựng mô hình trên địa bàn thành phố Hải Phòng”; "
+                                 "tuyên truyền trên địa bàn thành phố.",)},
+                 {"PLAN-CITY": 1}, id="quoted name cited, unquoted phrase found"),
+    pytest.param({"extra_body": ("Gắn với Đề án “Xây dựng mô hình trên địa bàn thành phố Hải Phòng”.",)},
+                 {}, id="quoted document name is cited as written"),
     # text
     pytest.param({"extra_body": ("Ủy Ban Nhân Dân xã chỉ đạo thực hiện./.",)}, {"ND30-CAPS": 1},
                  id="Ủy Ban Nhân Dân"),

@@ -1,0 +1,116 @@
+"""The CLI wrappers: check, import, diff, check-template, help; messages and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import yaml
+from click.testing import CliRunner
+
+from kehoach_gen.cli import main
+from kehoach_gen.validate import load_city
+
+from . import make_city_docx
+from .check_fixtures import make_plan_docx
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, write
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_help_teaches_in_vietnamese() -> None:
+    result = run("--help")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    for word in ("generate", "build", "diff", "check", "import", "init-units", "validate", "Ví dụ"):
+        assert word in result.output  # type: ignore[attr-defined]
+    assert "Tạo Kế hoạch (.docx)" in run("generate", "--help").output  # type: ignore[attr-defined]
+
+
+def test_check_a_conforming_and_a_broken_document(tmp_path: Path) -> None:
+    good = tmp_path / "good.docx"
+    good.write_bytes(make_plan_docx())
+    result = run("check", good)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "Đạt" in result.output  # type: ignore[attr-defined]
+    bad = tmp_path / "bad.docx"
+    kem_theo = "(Kèm theo Kế hoạch số 5/KH-UBND ngày      tháng 5 năm 2026 của Ủy ban nhân dân xã Tân An)"
+    bad.write_bytes(make_plan_docx(so="Số: 5/KH-UBND", kem_theo=kem_theo))
+    result = run("check", bad, "--json")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    data = json.loads(result.output)  # type: ignore[attr-defined]
+    assert "ND30-SO" in {f["rule"] for f in data["findings"]}
+
+
+def test_check_a_file_that_is_not_a_docx(tmp_path: Path) -> None:
+    bogus = write(tmp_path / "x.docx", "không phải Word")
+    result = run("check", bogus)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "x.docx" in result.output and "Traceback" not in result.output  # type: ignore[attr-defined]
+
+
+def test_import_writes_a_template_and_never_overwrites_without_force(tmp_path: Path) -> None:
+    source = tmp_path / "thanh_pho.docx"
+    make_city_docx.build_docx(make_city_docx.seed_appendix(), source)
+    out = tmp_path / "imported.yaml"
+    result = run("import", source, "-o", out)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "Đã nhập 58 nhiệm vụ" in result.output  # type: ignore[attr-defined]
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert [g["id"] for g in data["appendix"]["groups"]] == ["A", "B"]
+    before = out.read_bytes()
+    result = run("import", source, "-o", out)
+    assert result.exit_code == 2  # type: ignore[attr-defined]
+    assert out.read_bytes() == before
+    # a re-import against the reviewed template gives a complete, valid city template
+    full = tmp_path / "full.yaml"
+    result = run("import", source, "-o", full, "--previous", REPO / "city_template.yaml")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    city = load_city(full)[0]
+    assert len(city.task_index()) == 58
+
+
+def test_import_of_a_non_table_document_is_a_clear_error(tmp_path: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("Chỉ có chữ, không có bảng.")
+    source = tmp_path / "van_ban.docx"
+    doc.save(str(source))
+    result = run("import", source, "-o", tmp_path / "x.yaml")
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "van_ban.docx" in result.output and "bảng" in result.output  # type: ignore[attr-defined]
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_diff_cli_text_and_json(tmp_path: Path) -> None:
+    old = write(tmp_path / "old.yaml", MINI_CITY)
+    new = write(tmp_path / "new.yaml", MINI_CITY.replace("deadline: Hàng quý", "deadline: Quý IV"))
+    profile = write(tmp_path / "p" / "tan_an.yaml", MINI_PROFILE)
+    result = run("diff", old, new, "-p", profile.parent)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "~ B01: đổi tiến độ" in result.output  # type: ignore[attr-defined]
+    assert "xã Tân An" in result.output  # type: ignore[attr-defined]
+    data = json.loads(run("diff", old, new, "-p", profile.parent, "--json").output)  # type: ignore[attr-defined]
+    assert data["units"][0]["tasks"] == ["B01"]
+
+
+def test_check_template_reports_smart_quotes(tmp_path: Path) -> None:
+    raw = (REPO / "templates" / "ke_hoach.docx").read_bytes()
+    src = zipfile.ZipFile(io.BytesIO(raw))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "word/document.xml":
+                data = data.replace(b"para.kind == 'h1'", "para.kind == ‘h1’".encode())
+            dst.writestr(name, data)
+    bad = tmp_path / "mau.docx"
+    bad.write_bytes(out.getvalue())
+    assert run("check-template", REPO / "templates" / "ke_hoach.docx").exit_code == 0  # type: ignore[attr-defined]
+    result = run("check-template", bad)
+    assert result.exit_code == 1  # type: ignore[attr-defined]
+    assert "dấu nháy cong" in result.output  # type: ignore[attr-defined]
