@@ -250,7 +250,7 @@ def _size_rules(tree: etree._Element) -> None:
     """Give each short rule (an empty bordered paragraph) its length from the text above it:
     1/3–1/2 of the text (aim 0.4) under the issuing body and the trích yếu, the full length of
     the tiêu ngữ under it."""
-    sizes = {"KHDaucoquan": 13, "KHTieude": 14, "KHTieungu": 13}
+    sizes = {"KHDaucoquan": 13, "KHTieude": 14, "KHTieungu": 13, "KHKemtheo": 14}
     for p in _RULES(tree):
         style = _style_of(p)
         full = style == "KHGachngangdu"

@@ -261,7 +261,6 @@ def build() -> bytes:
         ("", "KH Ky"), ("", "KH Ky"), ("", "KH Ky"), ("", "KH Ky"),
         ("{{ signer_name }}", "KH Ky"),
     ])
-    sign.rows[0].cells[0].paragraphs[0].paragraph_format.space_before = Pt(12)
     _row_flags(sign.rows[0])
 
     # --- appendix: a landscape section with its own page numbers ------------------------------

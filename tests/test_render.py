@@ -203,3 +203,14 @@ def test_properties_are_recorded() -> None:
     assert props["kehoach-gen:inputs"] == "abc & <d>"
     assert len(props["kehoach-gen:content"]) == 64
     open_docx(data)  # still opens
+
+
+def test_short_lines_under_trich_yeu_and_kem_theo(doc: Any) -> None:
+    lines = texts(doc)
+    for above in ("Triển khai thực hiện Đề án trên địa bàn xã Tân An",
+                  "(Kèm theo Kế hoạch số       /KH-UBND ngày        tháng 5 năm 2026 của Ủy ban nhân dân xã Tân An)"):
+        rule = doc.paragraphs[lines.index(above) + 1]
+        assert rule.text == "" and rule.style.name == "KH Gach ngang"
+        ind = rule.paragraph_format
+        assert ind.left_indent is not None and ind.left_indent == ind.right_indent
+        assert ind.left_indent > Cm(2)  # a short centred line, not the page's width
