@@ -133,7 +133,28 @@ def plain(text: str) -> str:
 # Text rendering
 
 
-_ENV = SandboxedEnvironment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False)
+MAX_TEXT = 100_000  # no text of a plan is longer; a placeholder that makes one is refused
+
+
+class _Sandbox(SandboxedEnvironment):
+    """The Jinja sandbox, also refusing arithmetic that would make huge values
+    (``{{ 'x' * 10**9 }}``) and loops over huge ranges."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int) and abs(right) > 64:
+            raise jinja2.exceptions.SecurityError("số mũ quá lớn")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_TEXT:
+                    raise jinja2.exceptions.SecurityError("chuỗi quá dài")
+        return super().call_binop(context, operator, left, right)
+
+
+# optimized=False: no constant folding at compile time, where 10**10**10 would hang unchecked
+_ENV = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False, optimized=False)
+_ENV.globals.pop("range", None)  # no loops of a billion steps; plans need no range()
 
 
 @lru_cache(maxsize=8192)
@@ -218,8 +239,10 @@ class _Adapter:
             self.error(source, loc, "chỗ điền viết sai cú pháp (thiếu hoặc thừa dấu ngoặc nhọn)",
                        "Chỗ điền có dạng {{ don_vi }}")
             return text
-        except jinja2.exceptions.SecurityError:
-            self.error(source, loc, "chỗ điền dùng thuộc tính ẩn (dạng __…__), không được phép",
+        except jinja2.exceptions.SecurityError as exc:
+            what = str(exc) if str(exc) in ("số mũ quá lớn", "chuỗi quá dài") else \
+                "dùng thuộc tính ẩn (dạng __…__)"
+            self.error(source, loc, f"chỗ điền {what}, không được phép",
                        "Chỉ dùng các chỗ điền có sẵn, ví dụ {{ don_vi }}")
             return text
         except (TypeError, ValueError, KeyError) as exc:

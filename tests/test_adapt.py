@@ -246,3 +246,16 @@ def test_a_body_does_not_cooperate_with_itself() -> None:
     plan = adapt(city(), profile(overrides={"B02": {"coop": ["cong_an", "khu_dan_cu"]}}))
     assert task(plan, "B02").lead == ("Công an xã", "Các phòng chuyên môn, đơn vị thuộc xã")
     assert task(plan, "B02").coop == ("các thôn",)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("{{ 'x' * 10**9 }}", "chỗ điền chuỗi quá dài"),
+    ("{{ ['x'] * 1000000000 }}", "chỗ điền chuỗi quá dài"),
+    ("{{ 2 ** 100000000 }}", "chỗ điền số mũ quá lớn"),
+    ("{% for i in range(10**8) %}x{% endfor %}", "không tồn tại"),
+])
+def test_placeholders_cannot_exhaust_memory_or_time(text: str, message: str) -> None:
+    with pytest.raises(InputError) as exc:
+        adapt(city(), profile(noi_nhan={"add": [text]}))
+    assert message in exc.value.problems[0].message
+    assert exc.value.problems[0].key == "noi_nhan.add[0]"
