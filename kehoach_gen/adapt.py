@@ -571,21 +571,39 @@ def _heading(depth: int, n: int, text: str) -> Para:
 
 
 def _inline_tasks(rows: Sequence[Row], depth: int) -> list[Para]:
-    """The task list written into the body, for units that issue their plan without appendix."""
+    """The task list written into the body, for units that issue their plan without appendix.
+
+    It follows the body's own hierarchy (Nghị định 30: I. › 1. › a) › -): inside the Roman
+    section, group A and each section of group B are numbered 1., 2. …; tasks are points a),
+    b) … of their section, each followed by "- Đơn vị chủ trì: …" and the rest.
+    """
     out: list[Para] = []
+    heading = 0
+    point = 0
+    groups_with_sections = {r.number for r, nxt in zip(rows, rows[1:], strict=False)
+                            if r.kind == "group" and nxt.kind in ("section", "section_task")}
+
+    def lines(row: Row) -> None:
+        out.append(Para("text", f"- Đơn vị chủ trì: {'; '.join(row.lead)}."))
+        if row.coop:
+            out.append(Para("text", f"- Đơn vị phối hợp: {'; '.join(row.coop)}."))
+        if row.deadline:
+            out.append(Para("text", f"- Thời gian thực hiện: {'; '.join(row.deadline)}."))
+
     for row in rows:
-        if row.kind == "group":
-            out.append(Para("h2", row.text, f"{row.number}."))
-        elif row.kind == "section":
-            out.append(Para("h3", row.text, f"{row.number}."))
+        if row.kind == "group" and row.number in groups_with_sections:
+            continue  # its sections are the headings
+        if row.kind in ("group", "section", "section_task"):
+            heading += 1
+            point = 0
+            text = row.text[:1] + row.text[1:].lower() if row.text.isupper() else row.text
+            out.append(Para("h2", text, f"{heading}."))
+            if row.kind == "section_task":
+                lines(row)
         else:
-            kind: Literal["h3", "text"] = "h3" if row.kind == "section_task" else "text"
-            out.append(Para(kind, row.text, f"{row.number}."))
-            out.append(Para("text", f"- Đơn vị chủ trì: {'; '.join(row.lead)}."))
-            if row.coop:
-                out.append(Para("text", f"- Đơn vị phối hợp: {'; '.join(row.coop)}."))
-            if row.deadline:
-                out.append(Para("text", f"- Thời gian thực hiện: {'; '.join(row.deadline)}."))
+            out.append(Para("text", row.text, f"{VI_ALPHABET[point % len(VI_ALPHABET)]})"))
+            point += 1
+            lines(row)
     return out
 
 

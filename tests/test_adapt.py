@@ -161,13 +161,19 @@ def test_inline_layout_puts_the_tasks_in_the_body() -> None:
     plan = adapt(city(), profile(task_layout="inline"))
     assert plan.appendix is None
     body = [p.full for p in plan.body]
-    i = body.index("1. Chỉ đạo chung")
+    i = body.index("a) Chỉ đạo chung")
+    assert body[i - 1] == "1. Nhiệm vụ chung"
     assert body[i + 1:i + 4] == [
         "- Đơn vị chủ trì: Các phòng chuyên môn, đơn vị thuộc xã.",
         "- Đơn vị phối hợp: Công an xã.",
         "- Thời gian thực hiện: Thường xuyên.",
     ]
     assert "(Chi tiết theo Phụ lục kèm theo)" not in body
+    # group B has sections: they are the numbered headings, its tasks the points
+    assert "2. Ban hành Bộ tiêu chí “Xã thượng tôn”" in body
+    assert body[body.index("2. Ban hành Bộ tiêu chí “Xã thượng tôn”") + 1].startswith("- Đơn vị chủ trì:")
+    assert "3. Thể chế trên địa bàn xã (02 nhiệm vụ)" in body
+    assert "b) Thanh tra" in body
 
 
 def test_noi_nhan_is_composed_in_a_stable_order() -> None:

@@ -225,3 +225,30 @@ def test_bundled_plans_convert_to_pdf_in_one_run(generated: dict[str, Path], tmp
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
         assert profile.signer.name in text
         assert "PHÂN CÔNG NHIỆM VỤ" in text
+
+
+def test_inline_layout_of_a_bundled_plan_passes_the_checker(tmp_path: Path, project: Project) -> None:
+    from kehoach_gen.check import check_document
+
+    profile = write_inline(tmp_path)
+    result = generate_unit(project, profile, tmp_path / "out")
+    assert result.output is not None
+    doc = open_docx(result.output)
+    lines = texts(doc)
+    assert len(doc.sections) == 1 and "Phụ lục" not in lines
+    start = lines.index("III. NHIỆM VỤ, GIẢI PHÁP THỰC HIỆN")
+    assert lines[start + 1] == "1. Nhiệm vụ chung"
+    assert lines[start + 2].startswith("a) Xác định việc xây dựng")
+    assert lines[start + 3].startswith("- Đơn vị chủ trì: ")
+    assert any(t.startswith("2. Ban hành Bộ tiêu chí “Xã thượng tôn") for t in lines)
+    assert any(t.startswith("3. Tập trung rà soát") and t.endswith("(05 nhiệm vụ)") for t in lines)
+    assert sum(1 for t in lines if t.startswith("- Đơn vị chủ trì: ")) == 5 + 1 + 51
+    report = check_document(result.output)
+    assert [(f.rule, f.where, f.message) for f in report.findings] == []
+
+
+def write_inline(tmp_path: Path) -> Path:
+    text = (REPO / "unit_profiles" / "tan_an.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "tan_an.yaml"
+    path.write_text(text + "\ntask_layout: inline\n", encoding="utf-8")
+    return path

@@ -189,7 +189,7 @@ def test_inline_layout_has_one_portrait_section_and_tasks_in_body() -> None:
     assert len(doc.sections) == 1
     assert doc.sections[0].orientation == WD_ORIENT.PORTRAIT
     lines = texts(doc)
-    assert "1. Chỉ đạo chung" in lines
+    assert "a) Chỉ đạo chung" in lines
     assert "- Đơn vị chủ trì: Các phòng chuyên môn, đơn vị thuộc xã." in lines
     assert "Phụ lục" not in lines
     assert not any(t.rows[0].cells[0].text == "TT" for t in doc.tables)
