@@ -165,6 +165,8 @@ def _check_outputs(paths: Sequence[Path], strict: bool) -> None:
         report = check_document(path)
         if report.findings:
             click.echo(report.to_text())
+        else:
+            click.echo(f"{path}: đạt thể thức Nghị định 30 (không có phát hiện nào).")
         if report.errors or (strict and report.warnings):
             failed = True
     if failed:

@@ -34,6 +34,12 @@ def normalize_level(value: Any) -> Any:
     return value
 
 
+def unit_full_name(level: str, name: str) -> str:
+    """``xã Tân An``: the common noun in lower case, as Phụ lục II of Nghị định 30 wants inside
+    a sentence."""
+    return f"{LEVEL_NAMES[level]} {name}"
+
+
 LevelField = Annotated[Level, BeforeValidator(normalize_level)]
 
 
@@ -485,5 +491,4 @@ class UnitProfile(_Model):
 
     @property
     def full_name(self) -> str:
-        """``xã Tân An`` (lower-case common noun, as Phụ lục II of Nghị định 30 wants)."""
-        return f"{self.level_name} {self.name}"
+        return unit_full_name(self.level, self.name)

@@ -21,7 +21,7 @@ from vietnam_provinces import Province, Ward
 
 from .errors import InputError, OutputError, Problem
 from .files import atomic_write
-from .model import LEVEL_NAMES, LEVELS, Level, Role, normalize_level
+from .model import LEVEL_NAMES, LEVELS, Level, Role, normalize_level, unit_full_name
 
 # ---------------------------------------------------------------------------------------------
 # Spelling
@@ -136,8 +136,7 @@ class OfficialUnit:
 
     @property
     def full_name(self) -> str:
-        """``xã Tân An``: the common noun in lower case, as inside a sentence."""
-        return f"{self.level_name} {self.name}"
+        return unit_full_name(self.level, self.name)
 
     @property
     def province_full_name(self) -> str:

@@ -193,6 +193,7 @@ def test_generate_default_from_the_cli(tmp_path: Path) -> None:
                                        str(REPO / "unit_profiles" / "tan_an.yaml")])
     assert result.exit_code == 0, result.output
     assert "Đã tạo" in result.output
+    assert "đạt thể thức Nghị định 30" in result.output
     doc: Any = open_docx(tmp_path / "kh.docx")
     assert doc.paragraphs[1].text.endswith("trên địa bàn xã Tân An")
 
