@@ -20,7 +20,7 @@ PY="${PYTHON:-python3}"
 "$PY" -m pip install -q --disable-pip-version-check -e '.[test]'
 
 set +e
-"$PY" -m pytest tests -q -p no:cacheprovider
+"$PY" -m pytest tests -p no:cacheprovider
 rc=$?
 set -e
 if [ "$rc" -eq 5 ]; then
