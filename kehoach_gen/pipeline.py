@@ -24,7 +24,7 @@ from .adapt import Loc, Locator, Source, UnitPlan, adapt
 from .errors import InputError, OutputError, Problem, rel
 from .files import atomic_write
 from .loading import Loaded
-from .model import LEVELS, CityTemplate, UnitProfile
+from .model import CityTemplate, UnitProfile
 from .render import PROP_CONTENT, CompiledTemplate, document_digest, read_properties
 from .validate import check_profile, load_city, load_profile
 
@@ -101,15 +101,12 @@ class Project:
         return CompiledTemplate(self.template_path)
 
     def warm(self) -> None:
-        """Parse both templates, compile every placeholder text of the city template and load
-        the official unit list, so that forked workers inherit all of it instead of each
-        redoing it."""
+        """Parse both templates and load the official unit list, so that forked workers inherit
+        all of it instead of each redoing it. (Loading the city template already compiles every
+        placeholder text of it, when validation checks them for each level.)"""
         from .units import official_units
 
-        for level in LEVELS:
-            with contextlib.suppress(InputError):
-                adapt(self.city, UnitProfile(level=level, name="—"), draft=True)
-        _ = self.template
+        _ = self.city, self.template
         with contextlib.suppress(InputError):
             official_units(self.city.plan.province)
 
@@ -180,16 +177,10 @@ def beside(path: Path) -> Path:
     """``… (bản mới).docx`` next to ``path``, numbered if that exists too."""
     candidate = path.with_name(f"{path.stem}{NEW_SUFFIX}{path.suffix}")
     n = 2
-    while candidate.exists() and not _is_ours_unedited(candidate):
+    while existing_state(candidate)[0] == "edited":
         candidate = path.with_name(f"{path.stem}{NEW_SUFFIX} {n}{path.suffix}")
         n += 1
     return candidate
-
-
-def _is_ours_unedited(path: Path) -> bool:
-    data = path.read_bytes()
-    props = read_properties(data)
-    return bool(props.get(PROP_CONTENT)) and props[PROP_CONTENT] == document_digest(data)
 
 
 def existing_state(path: Path) -> tuple[Literal["absent", "ours", "edited"], dict[str, str]]:
