@@ -197,17 +197,16 @@ def diff_sections(old: CityTemplate, new: CityTemplate) -> list[str]:
 
 
 def unit_impact(old: CityTemplate, new: CityTemplate, profile: UnitProfile, name: str,
-                changes: list[TaskChange]) -> UnitImpact:
+                changes: list[TaskChange], old_ids: set[str] | None = None,
+                new_ids: set[str] | None = None) -> UnitImpact:
     impact = UnitImpact(profile=name, unit=profile.full_name, status="unchanged")
-    new_ids = new.task_index()
+    old_ids = set(old.task_index()) if old_ids is None else old_ids
+    new_ids = set(new.task_index()) if new_ids is None else new_ids
     impact.orphan_overrides = [tid for tid in profile.overrides if tid not in new_ids]
-    # the orphans are reported; the comparison goes on without them
-    usable = profile.model_copy(update={"overrides": {k: v for k, v in profile.overrides.items()
-                                                      if k in new_ids}})
+    # the orphans are reported; each version is adapted with the overrides it knows
     try:
-        before = adapt(old, usable.model_copy(update={"overrides": {
-            k: v for k, v in profile.overrides.items() if k in old.task_index()}}), draft=True)
-        after = adapt(new, usable, draft=True)
+        before = adapt(old, _overriding(profile, old_ids), draft=True)
+        after = adapt(new, _overriding(profile, new_ids), draft=True)
     except InputError as exc:
         impact.status = "error"
         impact.errors = [p.format() for p in exc.problems]
@@ -223,6 +222,11 @@ def unit_impact(old: CityTemplate, new: CityTemplate, profile: UnitProfile, name
     elif impact.overrides_kept:
         impact.status = "review"
     return impact
+
+
+def _overriding(profile: UnitProfile, ids: set[str]) -> UnitProfile:
+    """``profile`` with only the overrides of tasks in ``ids``."""
+    return profile.model_copy(update={"overrides": {k: v for k, v in profile.overrides.items() if k in ids}})
 
 
 def _compare(before: UnitPlan, after: UnitPlan, impact: UnitImpact) -> None:
@@ -241,6 +245,7 @@ def diff_cities(old: CityTemplate, new: CityTemplate,
     """Everything that changed from ``old`` to ``new``, and its impact on each profile."""
     changes = diff_tasks(old, new)
     result = CityDiff(tasks=changes, sections=diff_sections(old, new))
+    old_ids, new_ids = set(old.task_index()), set(new.task_index())
     for name, profile in profiles or []:
-        result.units.append(unit_impact(old, new, profile, name, changes))
+        result.units.append(unit_impact(old, new, profile, name, changes, old_ids, new_ids))
     return result
