@@ -29,6 +29,7 @@ from .model import (
     Level,
     LocalTask,
     PartialDate,
+    RoleDuty,
     Section,
     Task,
     TaskWording,
@@ -114,7 +115,6 @@ class UnitPlan:
     signer_name: str
     appendix: AppendixPlan | None
     footnotes: dict[str, tuple[int, str]] = field(default_factory=dict)
-    draft: bool = False
 
     def rows(self) -> tuple[Row, ...]:
         return self.appendix.rows if self.appendix else ()
@@ -440,7 +440,8 @@ class _Adapter:
         self._blocks(self.city.body.sections, ("body", "sections"), 0, out, rows, inline)
         return out
 
-    def _visible(self, block: Block | Any) -> bool:
+    def _visible(self, block: Block | RoleDuty) -> bool:
+        """Whether a body block or a role paragraph applies to this unit (level, pilot)."""
         levels = getattr(block, "levels", None)
         if levels is not None and self.level not in levels:
             return False
@@ -475,7 +476,7 @@ class _Adapter:
         assert block.roles is not None
         for ri, duty in enumerate(block.roles):
             rloc: Loc = (*bloc, "roles", ri)
-            if duty.levels is not None and self.level not in duty.levels:
+            if not self._visible(duty):
                 continue
             names = self.role_names(duty.role, (*rloc, "role"), "city")
             if not names:
@@ -674,5 +675,4 @@ def adapt(city: CityTemplate, profile: UnitProfile, *, draft: bool = False,
         signer_name=signer_name,
         appendix=appendix,
         footnotes=a.footnotes,
-        draft=draft or not profile.number,
     )
