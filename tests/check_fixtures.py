@@ -9,8 +9,10 @@ keyword changes one thing, usually to break one rule; unknown keywords are an er
 from __future__ import annotations
 
 import io
+import zipfile
 from dataclasses import dataclass, fields, replace
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -142,6 +144,35 @@ def make_plan_docx(**changes: Any) -> bytes:
     if unknown:
         raise TypeError(f"unknown plan knobs: {sorted(unknown)}")
     return _Builder(replace(PlanSpec(), **changes)).build()
+
+
+_MARK = "ĐOẠN-MẪU-NHÂN-BẢN"
+
+
+def make_long_plan_docx(paragraphs: int, text: str | None = None) -> bytes:
+    """:func:`make_plan_docx` with ``paragraphs`` more ordinary body paragraphs (``text``, or
+    numbered sentences), a conforming plan however long. The copies are written straight
+    into word/document.xml: python-docx adds a paragraph by searching the body, so 50,000 of
+    them one by one would take minutes."""
+    data = make_plan_docx(extra_body=(_MARK,))
+    source = zipfile.ZipFile(io.BytesIO(data))
+    xml = source.read("word/document.xml").decode("utf-8")
+    at = xml.index(_MARK)
+    start = max(xml.rfind("<w:p>", 0, at), xml.rfind("<w:p ", 0, at))
+    end = xml.index("</w:p>", at) + len("</w:p>")
+    paragraph = xml[start:end]
+    copies = (paragraph.replace(_MARK, escape(text) if text is not None else
+                                f"Đoạn thứ {n + 1}: tăng cường tuyên truyền, phổ biến pháp luật "
+                                "cho Nhân dân trên địa bàn xã Tân An.")
+              for n in range(paragraphs))
+    xml = xml[:start] + "".join(copies) + xml[end:]
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = xml.encode("utf-8") if item.filename == "word/document.xml" else (
+                source.read(item))
+            target.writestr(item.filename, content)
+    return out.getvalue()
 
 
 # ---------------------------------------------------------------------------------------------

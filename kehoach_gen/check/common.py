@@ -1,0 +1,106 @@
+"""What every check group shares: the context a check runs in, the expected look of an element
+(:class:`Spec`) and how a look is compared with it, and the solid line under a heading."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from ..ooxml.document import DocModel, Look, Para
+from ..ooxml.element import El
+from .layout import Layout
+from .report import Finding, Severity
+from .rules import Rule, rule
+from .words import is_upper, pt, quote
+
+LINE_BELOW = rule("ND30-LINE-BELOW", "Đường kẻ nét liền dưới tên cơ quan, tiêu ngữ, trích yếu và "
+                                     "dòng 'Kèm theo' của phụ lục.")
+
+ALIGN_NAMES = {"left": "trái", "start": "trái", "right": "phải", "end": "phải",
+               "both": "đều hai bên", "distribute": "đều hai bên", "center": "giữa"}
+
+
+@dataclass
+class Ctx:
+    """One check run: the document, where its parts are, and whether blanks are allowed."""
+
+    doc: DocModel
+    lay: Layout
+    draft_ok: bool
+    memo: dict[Any, Any] = field(default_factory=dict)  # results a check reads more than once
+
+    def find(self, rule: Rule, where: Para | str, message: str, hint: str,
+             severity: Severity | None = None, quote_text: str | None = None) -> Finding:
+        """A finding of ``rule`` at a paragraph (quoting its text) or a named place."""
+        level = severity or rule.severity
+        if isinstance(where, Para):
+            return Finding(rule.id, level, where.where,
+                           quote(where.text if quote_text is None else quote_text), message, hint)
+        return Finding(rule.id, level, where, quote(quote_text or ""), message, hint)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Expected look of an element: size range, bold / italic (None: either), case, centred."""
+
+    label: str
+    size: tuple[float, float] | None
+    bold: bool | None = True
+    italic: bool | None = False
+    case: Literal["upper", "normal"] | None = None
+    centred: bool = True
+
+    def describe(self) -> str:
+        parts = []
+        if self.size:
+            lo, hi = self.size
+            parts.append(f"cỡ {pt(lo)}–{pt(hi)} pt" if lo != hi else f"cỡ {pt(lo)} pt")
+        parts += {True: ["in đậm"], False: ["không đậm"], None: []}[self.bold]
+        parts += {True: ["in nghiêng"], False: ["chữ đứng"], None: []}[self.italic]
+        parts += {"upper": ["chữ in hoa"], "normal": ["chữ thường"], None: []}[self.case]
+        parts += ["căn giữa"] if self.centred else []
+        return ", ".join(parts)
+
+
+def look_problems(look: Look, spec: Spec) -> list[str]:
+    out = []
+    lo, hi = spec.size or (0, 1000)
+    bad = [s for s in look.sizes if s is None or not lo <= s <= hi]
+    if bad:
+        out.append("cỡ chữ " + ", ".join(pt(s) for s in bad) + " pt")
+    if spec.bold is True and not look.bold:
+        out.append("chưa in đậm")
+    if spec.bold is False and look.any_bold:
+        out.append("không được in đậm")
+    if spec.italic is True and not look.italic:
+        out.append("chưa in nghiêng")
+    if spec.italic is False and look.any_italic:
+        out.append("không được in nghiêng")
+    if spec.case == "upper" and not is_upper(look.text):
+        out.append("chưa viết chữ in hoa")
+    if spec.case == "normal" and is_upper(look.text):
+        out.append("không được viết toàn chữ in hoa")
+    if spec.centred and look.align != "center":
+        out.append(f"đang căn {ALIGN_NAMES.get(look.align, look.align)}, chưa căn giữa")
+    return out
+
+
+def check_look(ctx: Ctx, rule: Rule, p: Para, spec: Spec, runs: Sequence[El] | None = None,
+               quote_text: str | None = None) -> list[Finding]:
+    """One finding listing everything in which ``p`` (or its ``runs``) differs from ``spec``."""
+    problems = look_problems(ctx.doc.look(p, runs), spec)
+    if not problems:
+        return []
+    return [ctx.find(rule, p, f"{spec.label}: " + "; ".join(problems) + ".",
+                     f"Định dạng đúng: {spec.describe()}.", quote_text=quote_text)]
+
+
+def missing(ctx: Ctx, rule: Rule, what: str, hint: str) -> Finding:
+    return ctx.find(rule, "phần đầu văn bản", f"Không tìm thấy {what}.", hint)
+
+
+def no_line(ctx: Ctx, p: Para, what: str, length: str) -> Finding:
+    return ctx.find(LINE_BELOW, p, f"Thiếu đường kẻ nét liền dưới {what}.",
+                    f"Thêm đường kẻ ngang nét liền ({length}): viền dưới của đoạn hoặc một "
+                    "đoạn trống có viền, hoặc vẽ một đường thẳng.")

@@ -1,0 +1,61 @@
+"""Text helpers of the checker: folding for comparisons, quotes, sizes in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def _strip_marks(s: str) -> str:
+    """``s`` without its combining marks (a regex over the few marks it holds: faster than
+    testing every character)."""
+    marks = "".join(c for c in set(s) if unicodedata.combining(c))
+    return re.sub(f"[{re.escape(marks)}]", "", s) if marks else s
+
+
+def fold(s: str) -> str:
+    """Case-, accent- and space-insensitive key: 'ỦY  BAN' → 'uy ban'."""
+    s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
+    return " ".join(_strip_marks(s).casefold().split())
+
+
+def fold_all(texts: list[str]) -> list[str]:
+    """``[fold(t) for t in texts]`` in one pass over their concatenation. The separator, NUL,
+    cannot occur in XML text; it starts a new character for NFD and has no case, so each part
+    folds exactly as it would alone."""
+    if not texts:
+        return []
+    joined = "\x00".join(texts)
+    joined = unicodedata.normalize("NFD", joined.replace("đ", "d").replace("Đ", "D"))
+    return [" ".join(part.split()) for part in _strip_marks(joined).casefold().split("\x00")]
+
+
+def name_key(s: str) -> str:
+    """Folded name of a body with the usual abbreviations spelt out, for comparisons."""
+    key = f" {fold(s)} "
+    for short, full in ((" ubnd ", " uy ban nhan dan "), (" hdnd ", " hoi dong nhan dan ")):
+        key = key.replace(short, full)
+    return key.strip()
+
+
+def squash(s: str) -> str:
+    return " ".join(s.split())
+
+
+def quote(s: str, limit: int = 60) -> str:
+    s = squash(s)
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def is_upper(s: str) -> bool:
+    return any(c.isalpha() for c in s) and s == s.upper()
+
+
+def pt(value: float | None) -> str:
+    if value is None:
+        return "không rõ"
+    return f"{value:g}".replace(".", ",")
+
+
+def mm(twips: int) -> float:
+    return twips * 25.4 / 1440

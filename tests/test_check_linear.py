@@ -1,0 +1,98 @@
+"""The checker's linear readings give exactly what the regular expressions they replace gave.
+
+Several patterns of the checker were quadratic on hostile lines (one long word, thousands of
+"ngày", long runs of spaces). Each was replaced by code that looks at the line once; these
+properties compare the two on lines made of the pieces that matter to each pattern.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kehoach_gen.check.appendix import kem_theo_parts
+from kehoach_gen.check.dates import loose_date, squashed_date
+from kehoach_gen.check.header import so_parts
+from kehoach_gen.check.layout import _is_date_line
+from kehoach_gen.check.tables import _first_unquoted
+from kehoach_gen.check.text import unit_words
+from kehoach_gen.check.words import fold, fold_all
+
+
+def lines(*pieces: str, size: int = 16) -> st.SearchStrategy[str]:
+    return st.lists(st.sampled_from(pieces), max_size=size).map("".join)
+
+
+SPACES = (" ", "  ", "\t", "\n", "\u2003")
+
+
+@settings(max_examples=1500)
+@given(lines("Số", "S", ":", "/", "1", "05", "KH", "-", "x", *SPACES))
+def test_so_parts(text: str) -> None:
+    m = re.match(r"^Số\s*:?\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>.*?)\s*$", text)
+    assert so_parts(text) == ((m.group("num"), m.group("sym")) if m else None)
+
+
+@settings(max_examples=1500)
+@given(lines(" số", "số", "/", "1", "KH", " ngày", "ngày", " của ", "của", "x", ")", " ", "-"))
+def test_kem_theo_parts(rest: str) -> None:
+    text = " ".join(("(Kèm theo " + rest).split())  # the checker squashes the line first
+    m = re.match(r"^\(Kèm theo (?P<kind>.+?) số(?P<num>[^/]*)/(?P<sym>\S*)\s+ngày(?P<date>.*?)"
+                 r"\s+của\s+(?P<by>.+?)\)$", text)
+    assert kem_theo_parts(text) == (m.groups() if m else None)
+
+
+DATE_PIECES = ("ngày", "tháng", "năm", "1", "05", "2026", "x", ",", "ng", "ăm", "thángtháng",
+               "nămnăm", *SPACES)
+
+
+@settings(max_examples=1500)
+@given(lines(*DATE_PIECES, size=20))
+def test_loose_date(text: str) -> None:
+    m = re.search(r"ngày\s*(?P<d>\S*?)\s+tháng\s*(?P<m>\S*?)\s+năm\s*(?P<y>\S*)\s*$", text)
+    assert loose_date(text) == (m.groups() if m else None)
+
+
+@settings(max_examples=1500)
+@given(lines(*DATE_PIECES, size=20))
+def test_squashed_date(text: str) -> None:
+    text = " ".join(text.split())
+    m = re.search(r"ngày\s*(\S*?)\s*tháng\s*(\S*?)\s*năm\s*(\S*)", text)
+    assert squashed_date(text) == (m.groups() if m else None)
+
+
+@settings(max_examples=1000)
+@given(lines("ngay", "thang", "nam", ", ngay", "5", "/", "2026", " ", "x", size=12))
+def test_date_line(folded: str) -> None:
+    regex = re.compile(r"ngay.*thang.*nam|, ngay|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}$")
+    assert _is_date_line(folded) == bool(regex.search(folded))
+
+
+@settings(max_examples=1500)
+@given(lines("a", "B", "ân", "_", "1", ",", " ", "Xã", "Phường", "Đặc khu", "T", size=20))
+def test_unit_words(text: str) -> None:
+    regex = re.compile(r"(\w+),? (Xã|Phường|Đặc khu) (\w)")
+    expected = [(m.group(1), m.group(2), m.group(3), m.start(2)) for m in regex.finditer(text)]
+    assert list(unit_words(text)) == expected
+
+
+@settings(max_examples=1000)
+@given(lines("trên địa bàn thành phố", "“", "”", " ", "Hải", "x", size=12))
+def test_first_unquoted_city_phrase(text: str) -> None:
+    phrase = re.compile(r"(?i)(?P<phrase>trên địa bàn thành phố)(?P<next>\s+\S)?")
+    expected = next((m for m in phrase.finditer(text)
+                     if not text.count("“", 0, m.start()) > text.count("”", 0, m.start())), None)
+    found = _first_unquoted(text)
+    assert (found and found.span()) == (expected and expected.span())
+
+
+@given(st.lists(st.text(alphabet=st.characters(blacklist_characters="\x00")), max_size=6))
+def test_folding_many_at_once(texts: list[str]) -> None:
+    assert fold_all(texts) == [fold(t) for t in texts]
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\x00")), st.integers(0, 40))
+def test_the_fold_of_a_beginning_begins_the_fold(text: str, cut: int) -> None:
+    assert fold(text).startswith(fold(text[:cut]))
