@@ -8,11 +8,24 @@ styles "KH …" carry all formatting). This script is how it was made, so it can
 Layout per Nghị định 30/2020 (see ../shared/docs/nd30-format.md): A4 portrait body, margins
 20/20/30/15 mm, header table, page numbers in the header from page 2; the appendix is a
 landscape section with its own page numbering restarting at 1.
+
+The appendix table has one sample row per kind of row: a group or section title (its styles
+"KH Bang nhom …" keep it on the page of the row below it), a section that is itself a task, a
+task tall enough that it may break across pages (``row.tall``: no "keep row together") and an
+ordinary task that may not. Footnote markers become real Word footnotes, styled by "footnote
+text" and "footnote reference".
+
+The file is slimmed after python-docx writes it: only the styles the document uses (and the
+"KH …" and footnote styles) are kept, without latent styles, stylesWithEffects.xml, the
+thumbnail or the customXml bibliography part. Every generated plan copies these parts, so
+they should stay small. The result is written to ``templates/ke_hoach.docx`` and, byte for
+byte, to ``kehoach_gen/data/ke_hoach.docx`` (the copy the package ships).
 """
 
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -25,9 +38,13 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+from lxml import etree
 
 FONT = "Times New Roman"
-OUT = Path(__file__).resolve().parents[1] / "templates" / "ke_hoach.docx"
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "templates" / "ke_hoach.docx"
+SHIPPED = ROOT / "kehoach_gen" / "data" / "ke_hoach.docx"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
 def _rfonts(rpr) -> None:
@@ -106,8 +123,31 @@ def _styles(doc) -> None:
     _style(doc, "KH Bang giua", size=12, align=C, after=2, before=2, line=1.0)
     _style(doc, "KH Bang dam", size=12, bold=True, after=2, before=2, line=1.0)
     _style(doc, "KH Bang dam giua", size=12, bold=True, align=C, after=2, before=2, line=1.0)
+    # a group or section title row: "keep with next" keeps it on the page of the row below it
+    # (Word reads it from every paragraph of the row, LibreOffice from the first cell's)
+    _style(doc, "KH Bang nhom", size=12, bold=True, after=2, before=2, line=1.0, keep_next=True)
+    _style(doc, "KH Bang nhom giua", size=12, bold=True, align=C, after=2, before=2, line=1.0,
+           keep_next=True)
     _style(doc, "KH Dau trang", size=13, align=C, after=0, line=1.0)
-    _style(doc, "KH Chu thich", size=10, align=J, after=0, line=1.0)
+    _footnote_styles(doc)
+
+
+def _footnote_styles(doc) -> None:
+    """Word's built-in "footnote text" and "footnote reference", in Times New Roman."""
+    fonts = f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}" w:eastAsia="{FONT}"/>'
+    xml = (
+        f'<w:styles xmlns:w="{W_NS}">'
+        '<w:style w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/>'
+        '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+        '<w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="both"/></w:pPr>'
+        f'<w:rPr>{fonts}<w:color w:val="000000"/><w:sz w:val="24"/><w:szCs w:val="24"/></w:rPr></w:style>'
+        '<w:style w:type="character" w:styleId="FootnoteReference"><w:name w:val="footnote reference"/>'
+        '<w:basedOn w:val="DefaultParagraphFont"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+        f'<w:rPr>{fonts}<w:vertAlign w:val="superscript"/></w:rPr></w:style>'
+        '</w:styles>'
+    )
+    for style in etree.fromstring(xml):
+        doc.styles.element.append(style)
 
 
 def _para(container, text, style):
@@ -275,7 +315,8 @@ def build() -> bytes:
     rule.paragraph_format.space_after = Pt(12)
 
     widths = [Cm(1.3), Cm(9.2), Cm(4.0), Cm(4.6), Cm(3.6), Cm(2.9)]
-    table = doc.add_table(rows=8, cols=6)
+    # header, then per kind of row a control row ({%tr …%}) and a sample row
+    table = doc.add_table(rows=12, cols=6)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _widths(table, widths)
@@ -284,17 +325,20 @@ def build() -> bytes:
         _cell(cell, [("{{ appendix.columns[" + str(i) + "] }}", "KH Bang dam giua")])
     _row_flags(head, header=True)
     control = {1: "{%tr for row in appendix.rows %}", 2: "{%tr if row.spans %}",
-               4: "{%tr elif row.kind == 'section_task' %}", 6: "{%tr else %}"}
+               4: "{%tr elif row.kind == 'section_task' and not row.tall %}",
+               6: "{%tr elif row.kind == 'section_task' %}",
+               8: "{%tr elif row.tall %}", 10: "{%tr else %}"}
     for idx, tag in control.items():
         _cell(table.rows[idx].cells[0], [(tag, "KH Bang")])
-    # group / section title row: number + title across the other five columns
+    # group / section title row: number + title across the other five columns, kept with the
+    # row below it by its styles
     grp = table.rows[3]
     _span(grp, 1, 5)
-    _cell(grp.cells[0], [("{{ row.number }}", "KH Bang dam giua")])
-    _cell(grp.cells[1], [("{{r row.rich }}", "KH Bang dam")])
+    _cell(grp.cells[0], [("{{ row.number }}", "KH Bang nhom giua")])
+    _cell(grp.cells[1], [("{{r row.rich }}", "KH Bang nhom")])
     _row_flags(grp)
 
-    def task_cells(row, text_style, number_style):
+    def task_cells(row, text_style, number_style, *, may_split=False):
         _cell(row.cells[0], [("{{ row.number }}", number_style)])
         _cell(row.cells[1], [("{{r row.rich }}", text_style)])
         for col, attr in ((2, "lead"), (3, "coop"), (4, "outputs"), (5, "deadline")):
@@ -303,19 +347,18 @@ def build() -> bytes:
                 ("{{ line }}", "KH Bang"),
                 ("{%p endfor %}", "KH Bang"),
             ])
-        _row_flags(row)
+        if not may_split:
+            _row_flags(row)
 
     task_cells(table.rows[5], "KH Bang dam", "KH Bang dam giua")
-    task_cells(table.rows[7], "KH Bang", "KH Bang giua")
+    task_cells(table.rows[7], "KH Bang dam", "KH Bang dam giua", may_split=True)
+    task_cells(table.rows[9], "KH Bang", "KH Bang giua", may_split=True)
+    task_cells(table.rows[11], "KH Bang", "KH Bang giua")
     # close the conditionals and the loop: one more control row
     end = table.add_row()
     _cell(end.cells[0], [("{%tr endif %}", "KH Bang")])
     end2 = table.add_row()
     _cell(end2.cells[0], [("{%tr endfor %}", "KH Bang")])
-
-    _para(doc, "{%p for note in footnote_list %}", "KH Chu thich")
-    _para(doc, "{{r note }}", "KH Chu thich")
-    _para(doc, "{%p endfor %}", "KH Chu thich")
     _para(doc, "{%p endif %}", "KH Noi dung")
 
     buf = io.BytesIO()
@@ -325,19 +368,107 @@ def build() -> bytes:
     return buf.getvalue()
 
 
-def main() -> int:
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    data = build()
-    # normalise zip timestamps so the file only changes when its content does
+# ---------------------------------------------------------------------------------------------
+# Slimming: what python-docx's default template carries and no plan needs
+
+
+_DROPPED = re.compile(r"^(word/stylesWithEffects\.xml|customXml/.*|docProps/thumbnail\.jpeg)$")
+_KEPT_STYLES = re.compile(r"^(KH.*|FootnoteText|FootnoteReference)$")
+
+
+def _w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def _xml(root) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _used_styles(parts: dict[str, bytes], styles) -> set[str]:
+    """Style ids the document and its headers use, the defaults and the "KH …"/footnote
+    styles, with every style they are based on, linked to or followed by."""
+    used: set[str] = set()
+    for name, data in parts.items():
+        if name.startswith("word/") and name.endswith(".xml") and name not in (
+                "word/styles.xml", "word/numbering.xml"):
+            used.update(re.findall(rb'<w:(?:pStyle|rStyle|tblStyle) w:val="([^"]+)"', data))
+    ids = {s.decode() for s in used}
+    by_id = {st.get(_w("styleId")): st for st in styles.iter(_w("style"))}
+    ids |= {sid for sid, st in by_id.items() if st.get(_w("default")) == "1" or _KEPT_STYLES.match(sid)}
+    todo = list(ids)
+    while todo:
+        st = by_id.get(todo.pop())
+        if st is None:
+            continue
+        for tag in ("basedOn", "link", "next"):
+            el = st.find(_w(tag))
+            ref = el.get(_w("val")) if el is not None else None
+            if ref and ref not in ids:
+                ids.add(ref)
+                todo.append(ref)
+    return ids
+
+
+def slim(data: bytes) -> list[tuple[str, bytes]]:
+    """The parts of the python-docx file, without what no generated plan needs."""
     src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {n: src.read(n) for n in src.namelist() if not _DROPPED.match(n)}
+    styles = etree.fromstring(parts["word/styles.xml"])
+    for latent in styles.findall(_w("latentStyles")):
+        styles.remove(latent)
+    keep = _used_styles(parts, styles)
+    for st in styles.findall(_w("style")):
+        if st.get(_w("styleId")) not in keep:
+            styles.remove(st)
+    parts["word/styles.xml"] = _xml(styles)
+    if not any(b"<w:numPr" in parts[n] for n in ("word/styles.xml", "word/document.xml")):
+        parts.pop("word/numbering.xml", None)
+    settings = etree.fromstring(parts["word/settings.xml"])
+    for el in settings.findall(_w("savePreviewPicture")):
+        settings.remove(el)
+    parts["word/settings.xml"] = _xml(settings)
+
+    def targets(rels_name: str, base: str) -> None:
+        rels = etree.fromstring(parts[rels_name])
+        for rel in list(rels):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else base + target
+            path = re.sub(r"[^/]+/\.\./", "", path)
+            if rel.get("TargetMode") != "External" and path not in parts:
+                rels.remove(rel)
+        parts[rels_name] = _xml(rels)
+
+    targets("_rels/.rels", "")
+    targets("word/_rels/document.xml.rels", "word/")
+    types = etree.fromstring(parts["[Content_Types].xml"])
+    for el in list(types):
+        part = el.get("PartName")
+        if part is not None and part.lstrip("/") not in parts:
+            types.remove(el)
+        ext = el.get("Extension")
+        if ext is not None and ext not in ("rels", "xml") and not any(n.endswith("." + ext) for n in parts):
+            types.remove(el)
+    parts["[Content_Types].xml"] = _xml(types)
+    return [(n, parts[n]) for n in src.namelist() if n in parts]
+
+
+def package(parts: list[tuple[str, bytes]]) -> bytes:
+    """A zip with fixed timestamps, so the file only changes when its content does."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            zi = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as dst:
+        for name, data in parts:
+            zi = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
             zi.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(zi, src.read(info.filename))
-    OUT.write_bytes(out.getvalue())
-    print(f"wrote {OUT}")
+            dst.writestr(zi, data, compresslevel=9)
+    return out.getvalue()
+
+
+def main() -> int:
+    data = package(slim(build()))
+    for path in (OUT, SHIPPED):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        print(f"wrote {path} ({len(data):,} bytes)")
     return 0
 
 

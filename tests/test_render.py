@@ -8,6 +8,7 @@ import pytest
 import yaml
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
@@ -145,7 +146,7 @@ def test_appendix_table_rows(doc: Any) -> None:
     assert rows[5][:2] == ["I", "Ban hành Bộ tiêu chí “Xã thượng tôn”"]
     assert rows[6] == ["II", "Thể chế trên địa bàn xã (02 nhiệm vụ)"]
     assert rows[7][:4] == [
-        "1", "Rà soát “năm tốt”1", "Văn phòng HĐND và UBND (Trung tâm Trợ giúp pháp lý Nhà nước thành phố)",
+        "1", "Rà soát “năm tốt”", "Văn phòng HĐND và UBND (Trung tâm Trợ giúp pháp lý Nhà nước thành phố)",
         "- Các phòng chuyên môn, đơn vị thuộc xã\n- Ủy ban MTTQ Việt Nam và các đoàn thể"]
     assert len(rows) == 11
 
@@ -163,11 +164,19 @@ def test_group_rows_span_and_are_bold_header_repeats_rows_do_not_split(doc: Any)
     assert effective(table.rows[2].cells[1].paragraphs[0], "bold") is not True
 
 
-def test_footnote_marker_is_superscript_and_note_follows_the_table(doc: Any) -> None:
+def test_footnote_marker_is_a_superscript_reference_and_the_note_a_real_footnote(doc: Any) -> None:
+    # The note used to be printed under the table ("1 Mô hình …" in the body, pages away from
+    # its marker); it is now a Word footnote at the foot of the marker's page.
     cell = appendix_table(doc).rows[7].cells[1].paragraphs[0]
-    sup = [r for r in cell.runs if r.font.superscript]
-    assert [r.text for r in sup] == ["1"]
-    assert "1 Mô hình ba tốt: Nội dung tốt, hình thức tốt, hiệu quả tốt." in texts(doc)
+    refs = [r for r in cell.runs if r._r.find(qn("w:footnoteReference")) is not None]
+    assert len(refs) == 1 and refs[0].text == ""
+    assert refs[0].style.name == "footnote reference" and refs[0].style.font.superscript is True
+    assert cell.runs[-1]._r is refs[0]._r  # right after "Rà soát “năm tốt”"
+    note_id = refs[0]._r.find(qn("w:footnoteReference")).get(qn("w:id"))
+    notes = doc.part.part_related_by(RT.FOOTNOTES).blob.decode("utf-8")
+    assert f'w:id="{note_id}"' in notes and "<w:footnoteRef/>" in notes
+    assert " Mô hình ba tốt: Nội dung tốt, hình thức tốt, hiệu quả tốt." in notes
+    assert not any("Mô hình ba tốt" in t for t in texts(doc))
 
 
 def test_no_leftover_tags_anywhere(doc: Any) -> None:

@@ -1,0 +1,342 @@
+"""A Word template compiled once and rendered for any number of plans.
+
+Compiling reads the .docx within size limits, finds the page geometry and the short rules
+(:mod:`.layout`), lets docxtpl clean the tags Word split across runs, checks the Jinja against
+the whitelist (:mod:`.sandbox`), deflates the parts no document changes, and renders a made-up
+plan in both layouts (:mod:`.trial`), so a broken or hostile template fails here with a located
+:class:`InputError`. Rendering is then one bounded Jinja pass that writes the final XML, a
+string pass that numbers the footnotes, and a zip written around the pre-deflated parts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import jinja2
+from docxtpl import DocxTemplate
+from jinja2 import meta
+from lxml import etree
+
+from ..adapt import UnitPlan
+from ..errors import InputError, Problem, rel
+from ..ooxml.package import Say, Wording, read_source, screen_package
+from . import notes as footnotes
+from . import sandbox
+from .context import CONTEXT_NAMES, VIEW_TYPES, RowGeometry, context
+from .layout import RULE_MARK, Rule, drop_last_section, mark_rules, row_geometry
+from .package import Entry, PackageError, deflate, parse_xml, read_parts, write_zip
+from .properties import (
+    CUSTOM_PROPS,
+    PROP_CONTENT,
+    UNHASHED,
+    custom_xml,
+    with_custom_content_type,
+    with_custom_rel,
+)
+from .text import INLINE_CACHE, REF_ID, Xml, inline, runs
+from .trial import sample_plans
+
+DOCUMENT = "word/document.xml"
+CONSTANT_LEVEL = 9      # the parts every document shares are deflated once
+_RUN_LEVEL = re.compile(r"(?<=</w:r>)\{\{(.*?)\}\}(?=<w:r>)", re.DOTALL)  # where docxtpl put a {{r …}}
+_EMPTY_RUN = '<w:r><w:t xml:space="preserve"></w:t></w:r>'
+_SYNTAX_HINT = "Mở mẫu trong Word và sửa thẻ {{ … }} / {%p … %} bị hỏng"
+_RESAVE = "Mở mẫu trong Word và lưu lại dưới dạng Tài liệu Word (.docx)"
+_WORDING = Wording(  # how the shared reader words the ordinary problems of a Word template
+    missing=Say("không tìm thấy mẫu Word", "Kiểm tra tùy chọn --templates"),
+    directory=Say("đây là một thư mục, không phải mẫu Word", "Chỉ ra tệp mẫu, ví dụ templates/ke_hoach.docx"),
+    unreadable=Say("không đọc được mẫu Word: {reason}", "Kiểm tra đường dẫn và quyền đọc tệp"),
+    not_docx=Say("tệp không phải tài liệu Word (.docx) hợp lệ", _RESAVE),
+    broken=Say("mẫu Word bị hỏng: {reason}", _RESAVE),
+)
+
+
+# the footnotes of the plan being rendered (a context variable: renders may run in threads)
+_NOTES: ContextVar[Mapping[str, Any]] = ContextVar("kehoach_render_notes", default=MappingProxyType({}))
+
+
+def _finalize(value: Any) -> Any:
+    """What ``{{ value }}`` writes inside a run: rich values (:class:`.text.Xml`, already XML) as
+    they are; anything else as text, escaped, with line breaks and footnote references (for
+    the plan's notes). The environment does not autoescape: this is the escape."""
+    if type(value) is not str:
+        if isinstance(value, Xml):
+            return value
+        value = str(value)
+    return INLINE_CACHE.get(value) or inline(value, _NOTES.get())
+
+
+def _as_runs(value: Any) -> Any:
+    """What ``{{r value }}`` writes between runs: rich values as they are, text as a run."""
+    if isinstance(value, Xml):
+        return value
+    return runs(str(value), _NOTES.get())
+
+
+@dataclass(frozen=True)
+class _Variant:
+    """The parts of a document without or with footnotes: their order, the pre-deflated
+    constant parts and the content hash of the constant parts that sort before the first part
+    that changes."""
+
+    order: tuple[str, ...]
+    data: Mapping[str, bytes]
+    entries: Mapping[str, Entry]
+    prefix: Any
+    rest: tuple[str, ...]
+
+    @classmethod
+    def of(cls, parts: Mapping[str, bytes], order: Iterable[str], varying: set[str],
+           cache: dict[tuple[str, bytes], Entry]) -> _Variant:
+        order = tuple(order)
+        entries = {}
+        for name in order:
+            if name not in varying:
+                key = (name, parts[name])
+                if key not in cache:
+                    cache[key] = deflate(name, parts[name], CONSTANT_LEVEL)
+                entries[name] = cache[key]
+        hashed = sorted(n for n in order if n not in UNHASHED)
+        first = next((i for i, n in enumerate(hashed) if n in varying), len(hashed))
+        prefix = hashlib.sha256()
+        for name in hashed[:first]:
+            prefix.update(name.encode())
+            prefix.update(parts[name])
+        return cls(order, {n: parts[n] for n in order if n not in varying}, entries, prefix,
+                   tuple(hashed[first:]))
+
+    def digest(self, files: Mapping[str, bytes]) -> str:
+        h = self.prefix.copy()
+        for name in self.rest:
+            h.update(name.encode())
+            h.update(files[name] if name in files else self.data[name])
+        return h.hexdigest()
+
+    def zip(self, files: Mapping[str, bytes]) -> bytes:
+        return write_zip([deflate(n, files[n], fast=True) if n in files else self.entries[n]
+                          for n in self.order])
+
+
+class CompiledTemplate:
+    """A Word template read and compiled once, ready to render any number of plans."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        name = rel(self.path)
+        raw, _ = read_source(self.path, _WORDING)  # a regular file, size-capped: InputError otherwise
+        screen_package(raw, name)  # no zip bomb, no DOCTYPE, not too much markup
+        try:
+            self._compile(raw)
+        except InputError:
+            raise
+        except PackageError as exc:
+            raise InputError([Problem(message=exc.message, file=name, hint=exc.hint)]) from None
+        except sandbox.TemplateRule as exc:
+            raise self._located(exc.message, exc.hint, exc.lineno, exc.token) from None
+        except jinja2.TemplateSyntaxError as exc:
+            raise self._located(f"thẻ mẫu viết sai: {exc.message}", _SYNTAX_HINT, exc.lineno) from None
+        except (RecursionError, MemoryError):
+            raise InputError([Problem(message="mẫu Word lồng nhau quá sâu hoặc quá lớn để đọc", file=name,
+                                      hint="Dùng mẫu Word gốc (templates/ke_hoach.docx)")]) from None
+        except Exception as exc:  # an untrusted file: never a traceback
+            raise InputError([Problem(message=f"không đọc được mẫu Word ({type(exc).__name__}: {exc})"[:300],
+                                      file=name, hint="Dùng mẫu Word gốc (templates/ke_hoach.docx)")]) from None
+
+    # -- compiling --------------------------------------------------------------------------
+    def _compile(self, raw: bytes) -> None:
+        parts = read_parts(raw)
+        for required in (DOCUMENT, "[Content_Types].xml", "_rels/.rels"):
+            if required not in parts:
+                raise PackageError(f"tệp .docx thiếu phần '{required}'",
+                                   "Mở mẫu trong Word và lưu lại dưới dạng .docx")
+        try:
+            self.document_xml = parts[DOCUMENT].decode("utf-8")
+        except UnicodeDecodeError:
+            raise PackageError(f"phần '{DOCUMENT}' không phải văn bản UTF-8",
+                               "Mở mẫu trong Word và lưu lại dưới dạng .docx") from None
+        root = parse_xml(parts[DOCUMENT], DOCUMENT)
+        styles = parse_xml(parts["word/styles.xml"], "word/styles.xml") if "word/styles.xml" in parts else None
+        specs = mark_rules(root)
+        self.geometry: RowGeometry = row_geometry(root, styles)
+        xml = etree.tostring(root, encoding="unicode")
+        start, end = xml.find("<w:body"), xml.rfind("</w:body>")
+        if start < 0 or end < 0:
+            raise PackageError(f"phần '{DOCUMENT}' không có thân văn bản <w:body>",
+                               "Mở mẫu trong Word và lưu lại dưới dạng .docx")
+        end += len("</w:body>")
+        self._head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + xml[:start]
+        self._tail = xml[end:]
+        self.source = self._source(xml[start:end], len(specs))
+
+        self._env = sandbox.environment(_finalize, _as_runs, fast_types=VIEW_TYPES)
+        names = CONTEXT_NAMES | sandbox.INTERNAL_NAMES
+        self.template = sandbox.compile_checked(self._env, self.source, names)
+        text_env = sandbox.environment(None, _as_runs, fast_types=VIEW_TYPES)
+        self._rules = [Rule(tuple((r, size) for text, size in spec.above
+                                  if (r := _mini(text_env, text, names)) is not None),
+                            spec.width_cm, spec.full) for spec in specs]
+        self._package(parts)
+        self._xml_checked = False
+        for plan in sample_plans():
+            self._trial(plan)
+
+    def _source(self, body: str, rules: int) -> str:
+        last_close, last_open = body.rfind("%}"), body.rfind("{%")
+        if last_open > last_close or body.rfind("{{") > body.rfind("}}"):
+            raise sandbox.TemplateRule("có thẻ {{ … hoặc {% … mở mà không đóng", _SYNTAX_HINT, None)
+        source = DocxTemplate("").patch_xml(body)
+        source = _RUN_LEVEL.sub(lambda m: "{{ (" + m.group(1).strip() + ")|_kh_runs }}", source)
+        source = source.replace(_EMPTY_RUN, "")
+        for k in range(rules):
+            source = source.replace(RULE_MARK.format(k), f"{{{{ _kh_rules[{k}] }}}}")
+        # one paragraph per line, so an error's line number points at a paragraph; the line
+        # break sits in a Jinja comment, so the output does not carry it
+        return re.sub(r"<w:p([ >])", r"{#\n#}<w:p\1", source)
+
+    def _package(self, parts: dict[str, bytes]) -> None:
+        parts = dict(parts)
+        parts["[Content_Types].xml"] = with_custom_content_type(
+            parts["[Content_Types].xml"].decode("utf-8")).encode("utf-8")
+        parts["_rels/.rels"] = with_custom_rel(parts["_rels/.rels"].decode("utf-8")).encode("utf-8")
+        if "word/styles.xml" in parts:
+            parts["word/styles.xml"] = footnotes.with_note_styles(parts["word/styles.xml"])
+        self._notes = footnotes.NoteSetup.of(parts)
+        order = [n for n in parts if n != CUSTOM_PROPS] + [CUSTOM_PROPS]
+        cache: dict[tuple[str, bytes], Entry] = {}
+        self._plain = _Variant.of(parts, order, {DOCUMENT, CUSTOM_PROPS}, cache)
+        with_notes = {**parts, **self._notes.changed}
+        if self._notes.part not in with_notes:
+            order.append(self._notes.part)
+        self._with_notes = _Variant.of(with_notes, order, {DOCUMENT, CUSTOM_PROPS, self._notes.part}, cache)
+
+    def _located(self, message: str, hint: str, lineno: int | None, token: str = "") -> InputError:
+        tags = [_user_tag(t) for t in sandbox.tags_at(getattr(self, "source", ""), lineno)]
+        tag = next((t for t in tags if token and token in t), tags[0] if tags else "")
+        where = f" (ở thẻ '{tag}')" if tag else ""
+        return InputError([Problem(message=message + where, file=rel(self.path), hint=hint)])
+
+    def _trial(self, plan: UnitPlan) -> None:
+        try:
+            self.render(plan)
+        except InputError as exc:
+            raise InputError([Problem(message=f"{p.message} (khi thử điền một kế hoạch mẫu)", file=p.file,
+                                      hint=p.hint) for p in exc.problems]) from None
+
+    @cached_property
+    def variables(self) -> set[str]:
+        """The top-level variables the template uses."""
+        return set(meta.find_undeclared_variables(self._env.parse(self.source))) - sandbox.INTERNAL_NAMES
+
+    # -- rendering --------------------------------------------------------------------------
+    def render_xml(self, plan: UnitPlan) -> str:
+        """The document.xml of ``plan``'s document."""
+        return self._document(plan)[0]
+
+    def _document(self, plan: UnitPlan) -> tuple[str, list[tuple[int, str]]]:
+        """The document.xml, and the footnotes it references as (id, key)."""
+        values = context(plan, self.geometry)
+        values["_kh_rules"] = [rule.indent(values) for rule in self._rules]
+        token = _NOTES.set(plan.footnotes)
+        try:
+            body = sandbox.render(self.template, values)
+        except sandbox.TemplateLimit as exc:
+            raise self._failed(exc.message, exc.hint) from None
+        except jinja2.UndefinedError as exc:
+            raise self._failed(f"mẫu Word dùng biến không có: {exc.message}",
+                               "Các biến dùng được: " + ", ".join(sorted(CONTEXT_NAMES))) from None
+        except (jinja2.TemplateError, TypeError, ValueError, AttributeError, LookupError, ArithmeticError,
+                RecursionError) as exc:
+            raise self._failed(f"mẫu Word lỗi khi điền dữ liệu: {type(exc).__name__}: {exc}"[:300],
+                               "Kiểm tra các thẻ {{ … }} và {% … %} của mẫu") from None
+        finally:
+            _NOTES.reset(token)
+        if plan.appendix is None:
+            body = drop_last_section(body)
+        used: list[tuple[int, str]] = []
+        if plan.footnotes and REF_ID in body:
+            body, used = footnotes.number(body, self._notes.first_id)
+        return self._head + body + self._tail, used
+
+    def render_with_digest(self, plan: UnitPlan,
+                           properties: Mapping[str, str] | None = None) -> tuple[bytes, str]:
+        """``plan`` as the bytes of a .docx file, and the content hash recorded in it.
+
+        ``properties`` are recorded as custom document properties, together with
+        :data:`PROP_CONTENT`, the hash of the document's content, by which a later run tells
+        whether a person edited the file.
+        """
+        xml, used = self._document(plan)
+        variant, files = self._plain, {}
+        if used:
+            variant = self._with_notes
+            files[self._notes.part] = footnotes.part(self._notes, used, plan.footnotes)
+        files[DOCUMENT] = xml.encode("utf-8")
+        if not self._xml_checked:  # the trial render: the template must produce well-formed XML
+            try:
+                parse_xml(files[DOCUMENT], DOCUMENT)
+            except PackageError as exc:
+                raise self._failed(f"mẫu Word sinh ra XML hỏng: {exc.message}",
+                                   "Chỉ đặt thẻ {{r … }} một mình trong đoạn, và {%p %}, {%tr %} "
+                                   "một mình trong đoạn, dòng của bảng") from None
+            self._xml_checked = True
+        digest = variant.digest(files)
+        props = dict(properties or {})
+        props[PROP_CONTENT] = digest
+        files[CUSTOM_PROPS] = custom_xml(props).encode("utf-8")
+        return variant.zip(files), digest
+
+    def render(self, plan: UnitPlan, properties: Mapping[str, str] | None = None) -> bytes:
+        """``plan`` as the bytes of a .docx file (see :meth:`render_with_digest`)."""
+        return self.render_with_digest(plan, properties)[0]
+
+    def _failed(self, message: str, hint: str) -> InputError:
+        return InputError([Problem(message=message, file=rel(self.path), hint=hint)])
+
+
+def _mini(env: jinja2.Environment, text: str, names: frozenset[str]) -> Callable[[Mapping[str, Any]], str] | None:
+    """A paragraph's template text (``{{ issuer_lines[1] }}``) as a function of the values."""
+    for smart, straight in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'")):
+        text = text.replace(smart, straight)
+    try:
+        template = sandbox.compile_checked(env, text, names)  # type: ignore[arg-type]
+    except (jinja2.TemplateError, sandbox.TemplateRule):
+        return None
+    return lambda values: sandbox.render_text(template, values)
+
+
+def _user_tag(tag: str) -> str:
+    """A tag of the compiled source as the person wrote it in Word."""
+    return re.sub(r"^\{\{ \((.*)\)\|_kh_runs \}\}$", r"{{r \1 }}", tag, flags=re.DOTALL)
+
+
+_TAG_RE = re.compile(r"\{[{%](?:(?![}%]\}).)*[}%]\}", re.DOTALL)
+_SMART_QUOTES = "“”‘’"
+
+
+def template_tag_problems(template: CompiledTemplate) -> list[Problem]:
+    """Tags Word split across runs (still usable, but fragile) or whose quotes it curled."""
+    problems: list[Problem] = []
+    name = rel(template.path)
+    for m in _TAG_RE.finditer(template.document_xml):
+        raw = m.group(0)
+        text = re.sub(r"<[^>]+>", "", raw)
+        if "<w:t" in raw:
+            problems.append(Problem(
+                message=f"thẻ '{text}' bị Word tách thành nhiều đoạn định dạng", file=name,
+                warning=True,
+                hint="Gõ lại cả thẻ một lần, không sửa định dạng giữa chừng",
+            ))
+        if any(q in text for q in _SMART_QUOTES):
+            problems.append(Problem(
+                message=f"thẻ '{text}' có dấu nháy cong “ ” do Word tự đổi", file=name,
+                hint="Tắt AutoCorrect 'Straight quotes with smart quotes' và gõ lại bằng dấu nháy thẳng",
+            ))
+    return problems

@@ -1,0 +1,144 @@
+"""Appendix pagination in the document: title rows stay with the row below them, short task
+rows never split, tall ones may, the header row repeats; the geometry comes from the template."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import pytest
+import yaml
+from docx.oxml.ns import qn
+
+from kehoach_gen.adapt import Row, UnitPlan, adapt
+from kehoach_gen.model import CityTemplate, UnitProfile
+from kehoach_gen.render import CompiledTemplate, context
+from kehoach_gen.render.context import DEFAULT_GEOMETRY, RowGeometry
+from kehoach_gen.render.layout import drop_last_section
+
+from .conftest import MINI_CITY, MINI_PROFILE, REPO
+from .docx_helpers import appendix_table, open_docx
+
+TEMPLATE = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
+LONG = "Tổ chức tuyên truyền, phổ biến, giáo dục pháp luật cho cán bộ, công chức và Nhân dân trên địa bàn. "
+
+
+def mini(**changes: Any) -> UnitPlan:
+    data = yaml.safe_load(MINI_PROFILE)
+    data.update(changes)
+    return adapt(CityTemplate.model_validate(yaml.safe_load(MINI_CITY)), UnitProfile.model_validate(data))
+
+
+def with_tall_task(plan: UnitPlan) -> UnitPlan:
+    assert plan.appendix is not None
+    rows = tuple(dataclasses.replace(r, text=LONG * 12) if r.task_id == "A2" else r for r in plan.appendix.rows)
+    return dataclasses.replace(plan, appendix=dataclasses.replace(plan.appendix, rows=rows))
+
+
+def keeps_with_next(paragraph: Any) -> bool:
+    style = paragraph.style
+    while style is not None:
+        if style.paragraph_format.keep_with_next is not None:
+            return bool(style.paragraph_format.keep_with_next)
+        style = style.base_style
+    return False
+
+
+def test_title_rows_keep_with_the_next_row_through_their_styles() -> None:
+    table = appendix_table(open_docx(TEMPLATE.render(mini())))
+    kinds = [r.kind for r in mini().rows()]
+    for kind, row in zip(kinds, table.rows[1:], strict=True):
+        paragraphs = [p for cell in row.cells for p in cell.paragraphs]
+        if kind in ("group", "section", "note"):
+            # LibreOffice reads the first paragraph of the first cell, Word every paragraph
+            assert all(keeps_with_next(p) for p in paragraphs), kind
+            assert paragraphs[0].paragraph_format.keep_with_next is None  # the style decides: restylable
+        else:
+            assert not any(keeps_with_next(p) for p in paragraphs), kind
+
+
+def test_short_rows_do_not_split_a_tall_task_may_and_the_header_repeats() -> None:
+    plan = with_tall_task(mini())
+    table = appendix_table(open_docx(TEMPLATE.render(plan)))
+    head = table.rows[0]._tr.trPr
+    assert head.find(qn("w:tblHeader")) is not None and head.find(qn("w:cantSplit")) is not None
+    tall = [r.task_id for r in context(plan, TEMPLATE.geometry)["appendix"].rows if r.tall]
+    assert tall == ["A2"]
+    for row, plan_row in zip(table.rows[1:], plan.rows(), strict=True):
+        tr_pr = row._tr.trPr
+        splits = tr_pr is None or tr_pr.find(qn("w:cantSplit")) is None
+        assert splits == (plan_row.task_id == "A2"), plan_row
+
+
+def test_a_tall_section_task_stays_bold() -> None:
+    plan = mini()
+    assert plan.appendix is not None
+    rows = tuple(dataclasses.replace(r, text=LONG * 12) if r.kind == "section_task" else r
+                 for r in plan.appendix.rows)
+    plan = dataclasses.replace(plan, appendix=dataclasses.replace(plan.appendix, rows=rows))
+    table = appendix_table(open_docx(TEMPLATE.render(plan)))
+    row = table.rows[5]
+    assert row.cells[0].text == "I"
+    assert row.cells[1].paragraphs[0].style.name == "KH Bang dam"
+    assert row._tr.trPr is None or row._tr.trPr.find(qn("w:cantSplit")) is None
+
+
+def test_the_geometry_is_read_from_the_template() -> None:
+    g = TEMPLATE.geometry
+    # the template's grid (1.3, 9.2, 4.0, 4.6, 3.6, 2.9 cm) less the cells' 2 × 0.19 cm margins
+    assert g.widths["text"] == pytest.approx((5216 - 216) / 20)
+    assert g.widths["deadline"] == pytest.approx((1644 - 216) / 20)
+    assert set(g.widths) == {"number", "text", "lead", "coop", "outputs", "deadline"}
+    assert g.size_pt == 12 and g.spacing_pt == 4
+    # landscape A4 less 20 mm top and bottom, a third of it
+    assert g.split_above_pt == pytest.approx((11906 - 2 * 1134) / 20 / 3)
+
+
+def test_a_third_of_the_page_is_the_line_between_short_and_tall() -> None:
+    g = RowGeometry()
+    per_line = g.widths["text"] / (12 * 0.5 * 1.08)
+    lines_allowed = int((g.split_above_pt - g.spacing_pt) // (12 * 1.15))
+    assert not g.tall("x" * int(per_line * lines_allowed), {})
+    assert g.tall("x" * int(per_line * (lines_allowed + 1)), {})
+    assert g.tall("ngắn", {"coop": ["- Một đơn vị"] * 12})
+    assert not g.tall("ngắn", {"coop": ["- Một đơn vị"] * 8})
+    assert RowGeometry() == DEFAULT_GEOMETRY
+
+
+def test_a_row_is_tall_by_any_of_its_cells() -> None:
+    plan = mini()
+    assert plan.appendix is not None
+    long_coop = tuple(f"Đơn vị số {i}" for i in range(14))
+    rows = tuple(dataclasses.replace(r, coop=long_coop) if r.task_id == "A1" else r for r in plan.appendix.rows)
+    plan = dataclasses.replace(plan, appendix=dataclasses.replace(plan.appendix, rows=rows))
+    assert [r.tall for r in context(plan)["appendix"].rows if r.is_task][:2] == [True, False]
+
+
+def test_the_inline_layout_drops_the_landscape_section() -> None:
+    doc = open_docx(TEMPLATE.render(mini(task_layout="inline")))
+    assert len(doc.sections) == 1
+    body = doc.element.body
+    assert body[-1].tag == qn("w:sectPr")
+    assert body[-1].find(qn("w:pgSz")).get(qn("w:orient")) in (None, "portrait")
+    assert not [p for p in body.iter(qn("w:pPr")) if p.find(qn("w:sectPr")) is not None]
+
+
+def test_drop_last_section_keeps_a_holder_paragraph_with_text() -> None:
+    body = ('<w:body><w:p><w:r><w:t>a</w:t></w:r></w:p><w:p><w:pPr><w:sectPr><w:pgSz w:w="1"/></w:sectPr>'
+            '</w:pPr><w:r><w:t>kept</w:t></w:r></w:p><w:p><w:r><w:t>gone</w:t></w:r></w:p>'
+            '<w:sectPr><w:pgSz w:w="2"/></w:sectPr></w:body>')
+    assert drop_last_section(body) == (
+        '<w:body><w:p><w:r><w:t>a</w:t></w:r></w:p><w:p><w:pPr></w:pPr><w:r><w:t>kept</w:t></w:r></w:p>'
+        '<w:sectPr><w:pgSz w:w="1"/></w:sectPr></w:body>')
+    one = '<w:body><w:p/><w:sectPr/></w:body>'
+    assert drop_last_section(one) == one
+
+
+def test_rows_of_every_kind_render() -> None:
+    plan = mini()
+    assert plan.appendix is not None
+    rows = (*plan.appendix.rows, Row("section", "IV", "Mục mới"), Row("note", "", "Ghi chú"),
+            Row("task", "9", "Việc cuối", task_id="Z", lead=("Công an xã",)))
+    plan = dataclasses.replace(plan, appendix=dataclasses.replace(plan.appendix, rows=rows))
+    table = appendix_table(open_docx(TEMPLATE.render(plan)))
+    assert [r.cells[0].text for r in table.rows[-3:]] == ["IV", "", "9"]
