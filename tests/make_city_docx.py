@@ -32,7 +32,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
-SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_DIR = Path(__file__).resolve().parent / "data" / "seeds"
 SEED_002 = SEED_DIR / "002_928656384eeaf606.txt"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 COLUMNS = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm đầu ra",
@@ -176,7 +176,7 @@ def split_bullets(text: str) -> list[str]:
 
 def parse_seed(path: Path = SEED_002) -> Seed:
     """Seed 002 as rows; fails loudly when the seed is missing."""
-    assert path.is_file(), f"seed file missing: {path} (the tests need /work/shared/seeds)"
+    assert path.is_file(), f"seed file missing: {path} (the tests need tests/data/seeds)"
     lines = path.read_text(encoding="utf-8").splitlines()
     header_at = next(i for i, ln in enumerate(lines) if ln.startswith("TT\tNhiệm vụ"))
     intro = [ln.strip() for ln in lines[:header_at] if ln.strip()]
