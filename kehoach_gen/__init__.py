@@ -5,27 +5,28 @@ The library in five calls::
     import kehoach_gen as kg
 
     city = kg.load_city_template("city_template.yaml")
-    profile = kg.load_profile("unit_profiles/tan_an.yaml")
+    profile = kg.load_profile("unit_profiles/tan_an.yaml", city)
     plan = kg.build_plan(city, profile)          # pure data: kg.UnitPlan
-    kg.render_plan(plan, "out/xa_tan_an.docx")   # or render_plan(plan) -> bytes
-    report = kg.check_document("out/xa_tan_an.docx")  # Nghị định 30 checks
+    kg.render_plan(plan, "out/tan_an.docx")      # or render_plan(plan) -> bytes
+    report = kg.check_document("out/tan_an.docx")  # Nghị định 30 checks
 
 Every function raises :class:`kehoach_gen.errors.InputError` (with ``.problems``, each naming
-its file, line and key) on bad input.
+its file, line and key) on bad input. Submodules load on first use, so ``import kehoach_gen``
+is cheap.
 """
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .adapt import Para, Row, UnitPlan, adapt
+from ._version import __version__
 from .errors import InputError, KehoachError, OutputError, Problem
-from .model import CityTemplate, UnitProfile
 
 if TYPE_CHECKING:
+    from .adapt import Para, Row, UnitPlan
+    from .check import Report
+    from .model import CityTemplate, UnitProfile
     from .render import CompiledTemplate
 
 __all__ = [
@@ -33,6 +34,17 @@ __all__ = [
     "UnitPlan", "UnitProfile", "__version__", "build_plan", "check_document", "load_city_template",
     "load_profile", "render_plan",
 ]
+
+_LAZY = {"Para": "adapt", "Row": "adapt", "UnitPlan": "adapt", "CityTemplate": "model", "UnitProfile": "model"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kehoach_gen' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(f".{module}", __name__), name)
 
 
 def load_city_template(path: str | Path) -> CityTemplate:
@@ -42,15 +54,23 @@ def load_city_template(path: str | Path) -> CityTemplate:
     return load_city(path)[0]
 
 
-def load_profile(path: str | Path) -> UnitProfile:
-    """Load and validate a unit profile (YAML)."""
+def load_profile(path: str | Path, city: CityTemplate | None = None) -> UnitProfile:
+    """Load and validate a unit profile (YAML); given the ``city``, also against it."""
+    from .validate import check_profile
     from .validate import load_profile as _load
 
-    return _load(path)[0]
+    profile, loaded = _load(path, city)
+    if city is not None:
+        errors = [p for p in check_profile(profile, loaded, city, draft=True) if not p.warning]
+        if errors:
+            raise InputError(errors)
+    return profile
 
 
 def build_plan(city: CityTemplate, profile: UnitProfile, *, draft: bool = False) -> UnitPlan:
     """The unit's plan as data: the city plan worded, filtered and renumbered for the unit."""
+    from .adapt import adapt
+
     return adapt(city, profile, draft=draft)
 
 
@@ -58,11 +78,11 @@ def render_plan(plan: UnitPlan, path: str | Path | None = None, *,
                 template: str | Path | CompiledTemplate | None = None) -> bytes:
     """Render ``plan`` to .docx bytes, and write them to ``path`` if given (atomically)."""
     from .files import atomic_write
-    from .pipeline import TEMPLATE_NAME, default_templates_dir
     from .render import CompiledTemplate
+    from .resources import default_template_path
 
     if template is None:
-        template = default_templates_dir() / TEMPLATE_NAME
+        template = default_template_path()
     compiled = template if isinstance(template, CompiledTemplate) else CompiledTemplate(template)
     data = compiled.render(plan)
     if path is not None:
@@ -70,7 +90,7 @@ def render_plan(plan: UnitPlan, path: str | Path | None = None, *,
     return data
 
 
-def check_document(source: str | Path | bytes, **options: Any) -> Any:
+def check_document(source: str | Path | bytes, **options: Any) -> Report:
     """Check a .docx against Nghị định 30/2020 (see :mod:`kehoach_gen.check`)."""
     from .check import check_document as _check
 

@@ -2,30 +2,28 @@
 
 No files and no Word here. Roles become the unit's own departments, per-level wording and the
 profile's overrides are applied, tasks that do not apply are dropped, the rest renumbered and
-the section counts recomputed; the header, Nơi nhận and signer are composed. Placeholders in
-texts run in a Jinja sandbox with strict undefined, so a misspelled one is an error naming the
-key, never a gap in the document. Every problem is collected before :class:`InputError` is
-raised.
+the section counts recomputed; the header, Nơi nhận and signer are composed; the task list is
+laid out as an appendix table or in the body, numbered as the template's style says.
+
+Validate once, then trust: :func:`adapt` checks the profile against the template
+(:mod:`kehoach_gen.validate`) and raises :class:`InputError` with every problem;
+:func:`adapt_valid` assumes that was done (the pipeline validates with file locations first).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Literal
 
-import jinja2
-from jinja2.sandbox import SandboxedEnvironment
-
-from .errors import InputError, Problem
+from .errors import InputError, Loc, Problem, dotted
 from .model import (
-    LEVEL_NAMES,
-    Assignment,
+    ASSIGNMENT_FIELDS,
     Block,
     CityTemplate,
+    Group,
     Level,
     LocalTask,
     PartialDate,
@@ -34,30 +32,31 @@ from .model import (
     Task,
     TaskWording,
     UnitProfile,
+    pick,
 )
-
-Loc = tuple[str | int, ...]
-Source = Literal["city", "profile"]
-# (source file, location in it, message, hint) → a Problem with file and line
-Locator = Callable[[Source, Loc, str, str], Problem]
+from .placeholders import PlaceholderError
+from .roles import RoleBook
+from .signing import lines as signer_lines
+from .validate import level_of, profile_problems
 
 BLANK = "      "  # what a draft leaves for the office to fill in after signing
-ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII",
-         "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX"]
 VI_ALPHABET = tuple("abcdđeghiklmnopqrstuvxy")  # the Vietnamese alphabet has no f, j, w, z
 FOOTNOTE_RE = re.compile(r"\[\^([A-Za-z0-9_\-]+)\]")
 UNSIGNED = "………………………"
-
+APPENDIX_CITE = "(Chi tiết theo Phụ lục kèm theo)"
 
 # ---------------------------------------------------------------------------------------------
 # The adapted plan
 
+ParaKind = Literal["h1", "h2", "h3", "text"]
+
 
 @dataclass(frozen=True)
 class Para:
-    """A body paragraph: ``h1`` (I. CAPITALS), ``h2`` (1. bold), ``h3`` (a) bold), ``text``."""
+    """A body paragraph: ``h1`` (I. CAPITALS), ``h2`` (1. bold), ``h3`` (a) bold), ``text``
+    (a plain paragraph, possibly numbered). ``text`` may hold line breaks (``\\n``)."""
 
-    kind: Literal["h1", "h2", "h3", "text"]
+    kind: ParaKind
     text: str
     number: str = ""
 
@@ -68,9 +67,10 @@ class Para:
 
 @dataclass(frozen=True)
 class Row:
-    """A row of the appendix table: a group (A, B), a section (I …) or a task."""
+    """A row of the appendix table: a group (A, B), a section (I …), a section's introduction
+    (``note``) or a task."""
 
-    kind: Literal["group", "section", "section_task", "task"]
+    kind: Literal["group", "section", "section_task", "task", "note"]
     number: str
     text: str
     task_id: str | None = None
@@ -85,8 +85,9 @@ class Row:
 
     @property
     def spans(self) -> bool:
-        """Group and section title rows span the table; a section that is a task does not."""
-        return self.kind in ("group", "section")
+        """Group and section title rows (and introductions) span the table; a section that is a
+        task does not."""
+        return self.kind in ("group", "section", "note")
 
 
 @dataclass(frozen=True)
@@ -130,44 +131,50 @@ def plain(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Text rendering
+# Numbers, dates
 
 
-MAX_TEXT = 100_000  # no text of a plan is longer; a placeholder that makes one is refused
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
+          (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
 
 
-class _Sandbox(SandboxedEnvironment):
-    """The Jinja sandbox, also refusing arithmetic that would make huge values
-    (``{{ 'x' * 10**9 }}``) and loops over huge ranges."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int) and abs(right) > 64:
-            raise jinja2.exceptions.SecurityError("số mũ quá lớn")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_TEXT:
-                    raise jinja2.exceptions.SecurityError("chuỗi quá dài")
-        return super().call_binop(context, operator, left, right)
+def roman(n: int) -> str:
+    """``14`` → ``XIV`` (any positive number)."""
+    out = []
+    for value, letters in _ROMAN:
+        count, n = divmod(n, value)
+        out.append(letters * count)
+    return "".join(out)
 
 
-# optimized=False: no constant folding at compile time, where 10**10**10 would hang unchecked
-_ENV = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=False, optimized=False)
-_ENV.globals.pop("range", None)  # no loops of a billion steps; plans need no range()
+def alpha(n: int) -> str:
+    """The ``n``-th (1-based) letter of the Vietnamese alphabet: a, b … y, then aa, ab …"""
+    k = len(VI_ALPHABET)
+    out = ""
+    while n > 0:
+        n, r = divmod(n - 1, k)
+        out = VI_ALPHABET[r] + out
+    return out
 
 
-@lru_cache(maxsize=8192)
-def _compile(text: str) -> jinja2.Template:
-    return _ENV.from_string(text)
+def label(fmt: str, n: int, parent: str = "") -> str:
+    """The number of the ``n``-th item (1-based) in format ``fmt`` ("I.", "1.", "1.1.",
+    "a)", "-", "+" or ""); "1.1." continues the ``parent`` number ("2." → "2.1.")."""
+    if fmt == "I.":
+        return f"{roman(n)}."
+    if fmt == "1.":
+        return f"{n}."
+    if fmt == "1.1.":
+        base = parent.rstrip(".)").strip()
+        return f"{base}.{n}." if base and base not in ("-", "+") else f"{n}."
+    if fmt == "a)":
+        return f"{alpha(n)})"
+    return fmt  # "-", "+" or "" (no number)
 
 
-def _capitalize(s: str) -> str:
-    return s[:1].upper() + s[1:]
-
-
-def format_date_line(place: str, date: PartialDate) -> str:
-    """``Tân An, ngày 05 tháng 5 năm 2026``; leading 0 for days < 10 and months 1 and 2 only."""
+def format_date_line(place: str, date: PartialDate, year: int | None = None) -> str:
+    """``Tân An, ngày 05 tháng 5 năm 2026``; leading 0 for days < 10 and months 1 and 2 only.
+    A blank year is ``year`` (the city plan's) when given: "ngày      tháng      năm 2026"."""
     day = f"{date.day:02d}" if date.day else BLANK
     if date.month is None:
         month = BLANK
@@ -175,8 +182,8 @@ def format_date_line(place: str, date: PartialDate) -> str:
         month = f"{date.month:02d}"
     else:
         month = str(date.month)
-    year = str(date.year) if date.year else BLANK
-    return f"{place}, ngày {day} tháng {month} năm {year}"
+    y = date.year or year
+    return f"{place}, ngày {day} tháng {month} năm {y if y else BLANK}"
 
 
 def format_number(number: str | None, symbol: str) -> str:
@@ -191,367 +198,6 @@ def _key(s: str) -> str:
     return unicodedata.normalize("NFC", s).strip().rstrip(";.,").casefold()
 
 
-class _Adapter:
-    def __init__(self, city: CityTemplate, profile: UnitProfile, locate: Locator, draft: bool):
-        self.city = city
-        self.p = profile
-        self.level: Level = profile.level
-        self.locate = locate
-        self.draft = draft
-        self.problems: list[Problem] = []
-        self.footnotes: dict[str, tuple[int, str]] = {}
-        self._roles_done: dict[str, tuple[str, ...]] = {}
-        cap = LEVEL_NAMES[self.level]
-        plan = city.plan
-        self.context: dict[str, Any] = {
-            "cap": cap,
-            "Cap": _capitalize(cap),
-            "ten": profile.name,
-            "don_vi": profile.full_name,
-            "ubnd": f"Ủy ban nhân dân {profile.full_name}",
-            "tinh": f"thành phố {plan.province}",
-            "kh_so": plan.number,
-            "kh_ngay": plan.date.strftime("%d/%m/%Y"),
-            "thi_diem": profile.pilot,
-            "vai_tro": self._role_text,
-        }
-
-    # -- problems -----------------------------------------------------------------------------
-    def error(self, source: Source, loc: Loc, message: str, hint: str = "") -> None:
-        self.problems.append(self.locate(source, loc, message, hint))
-
-    # -- text -----------------------------------------------------------------------------------
-    def text(self, source: Source, loc: Loc, text: str) -> str:
-        if "{" not in text:  # no placeholder: most texts; Jinja would return them as they are
-            return " ".join(text.split()) if "\n" not in text else text.strip()
-        try:
-            out = _compile(text).render(self.context)
-        except jinja2.UndefinedError as exc:
-            name = re.search(r"'([^']+)' is undefined", str(exc))
-            self.error(
-                source, loc,
-                f"chỗ điền '{name.group(1) if name else exc}' không tồn tại",
-                "Các chỗ điền dùng được: " + ", ".join(k for k in self.context if k != "vai_tro")
-                + ", vai_tro('mã')",
-            )
-            return text
-        except jinja2.TemplateSyntaxError:
-            self.error(source, loc, "chỗ điền viết sai cú pháp (thiếu hoặc thừa dấu ngoặc nhọn)",
-                       "Chỗ điền có dạng {{ don_vi }}")
-            return text
-        except jinja2.exceptions.SecurityError as exc:
-            what = str(exc) if str(exc) in ("số mũ quá lớn", "chuỗi quá dài") else \
-                "dùng thuộc tính ẩn (dạng __…__)"
-            self.error(source, loc, f"chỗ điền {what}, không được phép",
-                       "Chỉ dùng các chỗ điền có sẵn, ví dụ {{ don_vi }}")
-            return text
-        except (TypeError, ValueError, KeyError) as exc:
-            self.error(source, loc, f"chỗ điền lỗi: {exc}")
-            return text
-        return " ".join(out.split()) if "\n" not in text else out.strip()
-
-    # -- roles ----------------------------------------------------------------------------------
-    def role_names(self, key: str, loc: Loc, source: Source, seen: tuple[str, ...] = ()) -> list[str]:
-        """The unit's names for role ``key`` (empty if the role is dropped at unit level)."""
-        if not seen and key in self._roles_done:
-            return list(self._roles_done[key])
-        errors = len(self.problems)
-        names = self._role_names(key, loc, source, seen)
-        if not seen and len(self.problems) == errors:
-            self._roles_done[key] = tuple(names)
-        return names
-
-    def _role_names(self, key: str, loc: Loc, source: Source, seen: tuple[str, ...]) -> list[str]:
-        if key in seen:
-            self.error("city", ("roles", key), f"vai trò '{key}' tự dẫn về chính nó qua {' → '.join(seen)}")
-            return []
-        role = self.city.roles.get(key)
-        if key in self.p.departments:
-            value = self.p.departments[key]
-            src: Source = "profile"
-            vloc: Loc = ("departments", key)
-        elif role is None:
-            self.error(source, loc, f"mã vai trò '{key}' chưa được định nghĩa",
-                       _did_you_mean(key, self.city.roles) or "Thêm nó vào mục 'roles' của mẫu thành phố")
-            return []
-        elif role.drop:
-            return []
-        else:
-            value = role.for_level(self.level)
-            src, vloc = "city", ("roles", key, "unit")
-            if value is None:
-                return [self.text("city", ("roles", key, "city"), role.city)]
-        if value is None:
-            return []
-        if isinstance(value, str):
-            return [self.text(src, vloc, value)]
-        out: list[str] = []
-        for i, sub in enumerate(value):
-            out.extend(self.role_names(sub, (*vloc, i), src, (*seen, key)))
-        return out
-
-    def _role_text(self, key: str) -> str:
-        names = self.role_names(str(key), ("vai_tro",), "city")
-        return "; ".join(names)
-
-    def assignments(self, items: Sequence[Assignment], source: Source, loc: Loc) -> tuple[str, ...]:
-        out: list[str] = []
-        for i, a in enumerate(items):
-            if a.text is not None:
-                names = [self.text(source, (*loc, i, "text"), a.text)]
-            else:
-                assert a.role is not None
-                names = self.role_names(a.role, (*loc, i), source)
-            if names and a.note:
-                names[-1] = f"{names[-1]} ({self.text(source, (*loc, i, 'note'), a.note)})"
-            out.extend(names)
-        return _dedupe(out)
-
-    # -- tasks ----------------------------------------------------------------------------------
-    def task_row(self, task: Task, loc: Loc, number: str, kind: Literal["task", "section_task"],
-                 source: Source = "city") -> Row | None:
-        override = self.p.overrides.get(task.id)
-        if override is not None and override.drop:
-            return None
-        layers: list[tuple[Source, Loc, TaskWording | Task]] = [(source, loc, task)]
-        layers += [("city", (*loc, name), w) for name, w in
-                   (("unit", task.unit), (self.level, getattr(task, self.level))) if w is not None]
-        if override is not None:
-            layers.append(("profile", ("overrides", task.id), override))
-
-        def pick(name: str) -> tuple[Source, Loc, Any]:
-            chosen = layers[0]
-            for layer in layers:
-                if getattr(layer[2], name) is not None:
-                    chosen = layer
-            src, lloc, obj = chosen
-            return src, (*lloc, name), getattr(obj, name)
-
-        src, tloc, text = pick("text")
-        row_text = self.text(src, tloc, text)
-        self._register_footnotes(row_text)
-        errors = len(self.problems)
-        lead = self.assignments(*_swap(pick("lead")))
-        lead_reported = len(self.problems) > errors
-        # a body does not cooperate with itself: drop coop entries that lead (after mapping)
-        leading = {_key(x) for x in lead}
-        coop = tuple(c for c in self.assignments(*_swap(pick("coop"))) if _key(c) not in leading)
-        if not lead and not lead_reported:
-            src, lloc, _ = pick("lead")
-            self.error(src, lloc,
-                       f"nhiệm vụ {task.id} không còn đơn vị chủ trì khi chuyển cho {self.p.full_name}",
-                       "Ghi 'unit: {lead: [...]}' cho nhiệm vụ này trong mẫu thành phố, "
-                       "hoặc 'overrides' trong hồ sơ đơn vị")
-        return Row(
-            kind=kind, number=number, text=row_text, task_id=task.id, lead=lead, coop=coop,
-            outputs=self.strings(*pick("outputs")), deadline=self.strings(*pick("deadline")),
-        )
-
-    def strings(self, source: Source, loc: Loc, values: Iterable[str]) -> tuple[str, ...]:
-        return tuple(self.text(source, (*loc, i), v) for i, v in enumerate(values))
-
-    def applies(self, task: Task) -> bool:
-        return self.level in task.levels and (self.p.pilot or not task.pilot_only)
-
-    def _register_footnotes(self, text: str) -> None:
-        for key in FOOTNOTE_RE.findall(text):
-            if key in self.footnotes:
-                continue
-            note = self.city.appendix.footnotes.get(key)
-            if note is None:
-                self.error("city", ("appendix", "footnotes"), f"chú thích '[^{key}]' chưa có nội dung",
-                           f"Thêm '{key}: …' vào appendix.footnotes")
-                continue
-            self.footnotes[key] = (len(self.footnotes) + 1,
-                                   self.text("city", ("appendix", "footnotes", key), note))
-
-    def local_tasks_for(self, section_id: str) -> list[tuple[int, LocalTask]]:
-        return [(i, t) for i, t in enumerate(self.p.local_tasks) if t.section == section_id]
-
-    def _merge_local(self, tasks: list[tuple[Loc, Task, Source]], section_id: str
-                     ) -> list[tuple[Loc, Task, Source]]:
-        out = list(tasks)
-        for i, lt in self.local_tasks_for(section_id):
-            entry: tuple[Loc, Task, Source] = (("local_tasks", i), lt, "profile")
-            if lt.after is None:
-                out.append(entry)
-                continue
-            pos = next((j for j, (_, t, _) in enumerate(out) if t.id == lt.after), None)
-            if pos is None:
-                self.error("profile", ("local_tasks", i, "after"),
-                           f"không có nhiệm vụ '{lt.after}' trong mục {section_id}",
-                           "Ghi mã một nhiệm vụ của cùng mục, hoặc bỏ 'after' để thêm vào cuối mục")
-                out.append(entry)
-            else:
-                out.insert(pos + 1, entry)
-        return out
-
-    def appendix_rows(self) -> list[Row]:
-        rows: list[Row] = []
-        for gi, group in enumerate(self.city.appendix.groups):
-            gloc: Loc = ("appendix", "groups", gi)
-            group_rows: list[Row] = []
-            counter = 0
-            direct = [((*gloc, "tasks", ti), t, "city") for ti, t in enumerate(group.tasks)]
-            for tloc, task, src in self._merge_local(direct, group.id):  # type: ignore[arg-type]
-                if not self.applies(task):
-                    continue
-                row = self.task_row(task, tloc, str(counter + 1), "task", src)
-                if row is not None:
-                    counter += 1
-                    group_rows.append(row)
-            numeral = 0
-            for si, section in enumerate(group.sections):
-                sloc: Loc = (*gloc, "sections", si)
-                section_rows, counter, numeral = self._section_rows(section, sloc, counter, numeral)
-                group_rows.extend(section_rows)
-            if group_rows:
-                rows.append(Row(kind="group", number=group.id,
-                                text=self.text("city", (*gloc, "title"), group.title)))
-                rows.extend(group_rows)
-        return rows
-
-    def _section_rows(self, section: Section, sloc: Loc, counter: int, numeral: int
-                      ) -> tuple[list[Row], int, int]:
-        if section.task is not None:
-            if not self.applies(section.task):
-                return [], counter, numeral
-            row = self.task_row(section.task, (*sloc, "task"), ROMAN[numeral], "section_task")
-            return ([row], counter, numeral + 1) if row else ([], counter, numeral)
-        entries = [((*sloc, "tasks", ti), t, "city") for ti, t in enumerate(section.tasks)]
-        task_rows: list[Row] = []
-        for tloc, task, src in self._merge_local(entries, section.id):  # type: ignore[arg-type]
-            if not self.applies(task):
-                continue
-            row = self.task_row(task, tloc, str(counter + len(task_rows) + 1), "task", src)
-            if row is not None:
-                task_rows.append(row)
-        if not task_rows:
-            return [], counter, numeral
-        title = self.text("city", (*sloc, "title"), section.title_for(self.level))
-        if section.show_count:
-            title = f"{title} ({len(task_rows):02d} nhiệm vụ)"
-        head = Row(kind="section", number=ROMAN[numeral], text=title)
-        return [head, *task_rows], counter + len(task_rows), numeral + 1
-
-    # -- body -----------------------------------------------------------------------------------
-    def body(self, rows: list[Row], inline: bool) -> list[Para]:
-        out: list[Para] = []
-        self._blocks(self.city.body.sections, ("body", "sections"), 0, out, rows, inline)
-        return out
-
-    def _visible(self, block: Block | RoleDuty) -> bool:
-        """Whether a body block or a role paragraph applies to this unit (level, pilot)."""
-        levels = getattr(block, "levels", None)
-        if levels is not None and self.level not in levels:
-            return False
-        pilot = getattr(block, "pilot", None)
-        return pilot is None or pilot == self.p.pilot
-
-    def _blocks(self, blocks: Sequence[Block], loc: Loc, depth: int, out: list[Para],
-                rows: list[Row], inline: bool) -> None:
-        n = 0
-        for i, block in enumerate(blocks):
-            bloc: Loc = (*loc, i)
-            if not self._visible(block):
-                continue
-            wording = getattr(block, self.level)
-            if block.heading is not None:
-                text = self.text("city", bloc if wording else (*bloc, "heading"), wording or block.heading)
-                out.append(_heading(depth, n, text))
-                n += 1
-                self._blocks(block.content, (*bloc, "content"), depth + 1, out, rows, inline)
-            elif block.text is not None:
-                out.append(Para("text", self.text("city", bloc if wording else (*bloc, "text"),
-                                                  wording or block.text)))
-            elif block.roles is not None:
-                n = self._roles(block, bloc, depth, n, out)
-            elif block.tasks:
-                if inline:
-                    out.extend(_inline_tasks(rows, depth))
-                else:
-                    out.append(Para("text", "(Chi tiết theo Phụ lục kèm theo)"))
-
-    def _roles(self, block: Block, bloc: Loc, depth: int, n: int, out: list[Para]) -> int:
-        assert block.roles is not None
-        for ri, duty in enumerate(block.roles):
-            rloc: Loc = (*bloc, "roles", ri)
-            if not self._visible(duty):
-                continue
-            names = self.role_names(duty.role, (*rloc, "role"), "city")
-            if not names:
-                continue
-            role = self.city.roles.get(duty.role)
-            dept = self.p.departments.get(duty.role)
-            if duty.title is not None:
-                title = self.text("city", (*rloc, "title"), duty.title)
-            elif isinstance(dept, str):
-                title = self.text("profile", ("departments", duty.role), dept)
-            elif role is not None and role.full:
-                title = self.text("city", ("roles", duty.role, "full"), role.full)
-            else:
-                title = "; ".join(names)
-            if role is not None and role.outside:
-                title = f"Đề nghị {title}"
-            out.append(_heading(depth, n, title))
-            n += 1
-            out.extend(Para("text", self.text("city", (*rloc, "duties", di), d))
-                       for di, d in enumerate(duty.duties))
-        return n
-
-    # -- header, Nơi nhận, signer ---------------------------------------------------------------
-    def noi_nhan(self) -> tuple[str, ...]:
-        entries = [self.text("city", ("noi_nhan", "city", i), e) for i, e in enumerate(self.city.noi_nhan.city)]
-        entries += [self.text("city", ("noi_nhan", "unit", i), e) for i, e in enumerate(self.city.noi_nhan.unit)]
-        entries += [self.text("profile", ("noi_nhan", "add", i), e) for i, e in enumerate(self.p.noi_nhan.add)]
-        existing = {_key(e) for e in entries}
-        for i, r in enumerate(self.p.noi_nhan.remove):
-            if _key(r) not in existing:
-                self.error("profile", ("noi_nhan", "remove", i),
-                           f"không có '{r}' trong Nơi nhận để bỏ",
-                           "Ghi đúng như trong danh sách Nơi nhận: " + "; ".join(entries))
-        removed = {_key(r) for r in self.p.noi_nhan.remove}
-        kept = _dedupe([e.strip().rstrip(";.,") for e in entries if _key(e) not in removed])
-        luu = self.p.luu if self.p.luu is not None else self.city.luu
-        return (*[f"- {e};" for e in kept], f"- Lưu: {', '.join(luu)}.")
-
-    def signer(self) -> tuple[tuple[str, ...], str]:
-        s = self.p.signer
-        position = s.position.strip()
-        is_chair = position.casefold() == "chủ tịch"
-        authority = s.authority or ("TM." if is_chair else "KT.")
-        org = "TM. ỦY BAN NHÂN DÂN"
-        lines: tuple[str, ...]
-        if authority == "TM.":
-            lines = (org, position.upper())
-        elif authority == "KT.":
-            lines = (org, "KT. CHỦ TỊCH", position.upper())
-        elif authority == "Q.":
-            lines = (org, "Q. CHỦ TỊCH")
-        else:
-            lines = (f"{authority} CHỦ TỊCH", position.upper())
-        name = s.name.strip()
-        if not name:
-            if self.draft:
-                name = UNSIGNED
-            else:
-                self.error("profile", ("signer", "name"), "chưa điền họ tên người ký",
-                           "Điền 'signer: name: …' trong hồ sơ đơn vị, hoặc chạy với --draft để để trống")
-        return lines, name
-
-
-def _swap(picked: tuple[Source, Loc, Any]) -> tuple[Any, Source, Loc]:
-    src, loc, value = picked
-    return value, src, loc
-
-
-def _did_you_mean(word: str, choices: Iterable[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
-    return f"Có phải: {', '.join(close)}?" if close else ""
-
-
 def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     seen: set[str] = set()
     out: list[str] = []
@@ -563,116 +209,407 @@ def _dedupe(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _heading(depth: int, n: int, text: str) -> Para:
-    if depth == 0:
-        return Para("h1", text.upper(), f"{ROMAN[n]}.")
-    if depth == 1:
-        return Para("h2", text, f"{n + 1}.")
-    return Para("h3", text, f"{VI_ALPHABET[n % len(VI_ALPHABET)]})")
+# ---------------------------------------------------------------------------------------------
+# The adapter
 
 
-def _inline_tasks(rows: Sequence[Row], depth: int) -> list[Para]:
-    """The task list written into the body, for units that issue their plan without appendix.
+@dataclass
+class _Entry:
+    """A task in the list of its container, with where its wording comes from."""
 
-    It follows the body's own hierarchy (Nghị định 30: I. › 1. › a) › -): inside the Roman
-    section, group A and each section of group B are numbered 1., 2. …; tasks are points a),
-    b) … of their section, each followed by "- Đơn vị chủ trì: …" and the rest.
-    """
-    out: list[Para] = []
-    heading = 0
-    point = 0
-    groups_with_sections = {r.number for r, nxt in zip(rows, rows[1:], strict=False)
-                            if r.kind == "group" and nxt.kind in ("section", "section_task")}
-
-    def lines(row: Row) -> None:
-        out.append(Para("text", f"- Đơn vị chủ trì: {'; '.join(row.lead)}."))
-        if row.coop:
-            out.append(Para("text", f"- Đơn vị phối hợp: {'; '.join(row.coop)}."))
-        if row.deadline:
-            out.append(Para("text", f"- Thời gian thực hiện: {'; '.join(row.deadline)}."))
-
-    for row in rows:
-        if row.kind == "group" and row.number in groups_with_sections:
-            continue  # its sections are the headings
-        if row.kind in ("group", "section", "section_task"):
-            heading += 1
-            point = 0
-            text = row.text[:1] + row.text[1:].lower() if row.text.isupper() else row.text
-            out.append(Para("h2", text, f"{heading}."))
-            if row.kind == "section_task":
-                lines(row)
-        else:
-            out.append(Para("text", row.text, f"{VI_ALPHABET[point % len(VI_ALPHABET)]})"))
-            point += 1
-            lines(row)
-    return out
+    loc: Loc
+    task: Task
+    source: Literal["city", "profile"]
 
 
-def _default_locator(source: Source, loc: Loc, message: str, hint: str) -> Problem:
-    from .loading import dotted
+@dataclass
+class _Block:
+    """A group or section of the adapted task list, for both layouts."""
 
-    return Problem(message=message, file="city_template.yaml" if source == "city" else None,
-                   key=dotted(loc), hint=hint)
+    kind: Literal["group", "section", "section_task"]
+    number: str
+    title: str
+    intro: tuple[str, ...] = ()
+    shared: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    task: Row | None = None               # a section that is itself a task
+    tasks: list[Row] = field(default_factory=list)
+    children: list[_Block] = field(default_factory=list)
+    count: bool = False                   # show "(05 nhiệm vụ)"
 
 
-def adapt(city: CityTemplate, profile: UnitProfile, *, draft: bool = False,
-          locate: Locator | None = None) -> UnitPlan:
+class _Adapter:
+    def __init__(self, city: CityTemplate, profile: UnitProfile, level: Level, draft: bool):
+        self.city = city
+        self.p = profile
+        self.level = level
+        self.spec = city.level(level)
+        self.draft = draft
+        self.book = RoleBook(city, profile, level)
+        self.footnotes: dict[str, tuple[int, str]] = {}
+
+    # -- text -----------------------------------------------------------------------------------
+    def text(self, loc: Loc, text: str) -> str:
+        try:
+            out = self.book.fill(text)
+        except PlaceholderError as exc:  # validated texts fail only on a huge result
+            raise InputError([Problem(message=exc.message, key=dotted(loc), hint=exc.hint)]) from None
+        if "[^" in out:
+            self._register_footnotes(out)
+        return out
+
+    def _register_footnotes(self, text: str) -> None:
+        for key in FOOTNOTE_RE.findall(text):
+            note = self.city.appendix.footnotes.get(key)
+            if key in self.footnotes or note is None:
+                continue
+            self.footnotes[key] = (len(self.footnotes) + 1,
+                                   self.text(("appendix", "footnotes", key), note))
+
+    def names(self, key: str) -> list[str]:
+        return list(self.book.names(key))
+
+    def assignments(self, items: Sequence[Any], loc: Loc) -> tuple[str, ...]:
+        out: list[str] = []
+        for i, a in enumerate(items or ()):
+            names = [self.text((*loc, i, "text"), a.text)] if a.text is not None else self.names(a.role)
+            if names and a.note:
+                names[-1] = f"{names[-1]} ({self.text((*loc, i, 'note'), a.note)})"
+            out.extend(names)
+        return _dedupe(out)
+
+    def strings(self, loc: Loc, values: Iterable[str] | None) -> tuple[str, ...]:
+        return tuple(self.text((*loc, i), v) for i, v in enumerate(values or ()))
+
+    # -- tasks ----------------------------------------------------------------------------------
+    def applies(self, task: Task) -> bool:
+        return task.applies_to(self.level) and (self.p.pilot or not task.pilot_only)
+
+    def _fields(self, layers: list[tuple[Loc, Any]]) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for name in ASSIGNMENT_FIELDS:
+            loc, value = pick(layers, name)
+            out[name] = self.assignments(value, loc) if name in ("lead", "coop") else self.strings(loc, value)
+        return out
+
+    def task_row(self, entry: _Entry, number: str, kind: Literal["task", "section_task"],
+                 shared: dict[str, tuple[str, ...]]) -> Row | None:
+        task = entry.task
+        override = self.p.overrides.get(task.id)
+        if override is not None and override.drop:
+            return None
+        layers: list[tuple[Loc, Task | TaskWording]] = [((*entry.loc, *sub), w) for sub, w in task.layers(self.level)]
+        if override is not None:
+            layers.append((("overrides", task.id), override))
+        text_loc, text = pick(layers, "text")
+        fields = self._fields(layers)
+        for name, value in shared.items():
+            if not fields[name]:
+                fields[name] = value
+        # a body does not cooperate with itself: drop coop entries that lead (after mapping)
+        leading = {_key(x) for x in fields["lead"]}
+        fields["coop"] = tuple(c for c in fields["coop"] if _key(c) not in leading)
+        return Row(kind=kind, number=number, text=self.text(text_loc, text), task_id=task.id, **fields)
+
+    def _entries(self, container: Group | Section, loc: Loc) -> list[_Entry]:
+        out = [_Entry((*loc, "tasks", i), t, "city") for i, t in enumerate(container.tasks)]
+        for i, lt in enumerate(self.p.local_tasks):
+            if lt.section != container.id:
+                continue
+            entry = _Entry(("local_tasks", i), lt, "profile")
+            pos = next((j for j, e in enumerate(out) if e.task.id == lt.after), None)
+            if lt.after is None or pos is None:
+                out.append(entry)
+            else:
+                out.insert(pos + 1, entry)
+        return out
+
+    def _shared(self, container: Group | Section, loc: Loc) -> dict[str, tuple[str, ...]]:
+        layers = [((*loc, *sub), w) for sub, w in container.layers(self.level)]
+        return {k: v for k, v in self._fields(layers).items() if v}
+
+    def _intro(self, container: Group | Section, loc: Loc) -> tuple[str, ...]:
+        layers = [((*loc, *sub), w) for sub, w in container.layers(self.level)]
+        iloc, intro = pick(layers, "intro")
+        return self.strings(iloc, intro)
+
+    def blocks(self) -> list[_Block]:
+        """The task list: groups with their sections and tasks, numbered for the appendix
+        (groups A, B; sections I, II … across a group; tasks 1, 2 … across a group)."""
+        out: list[_Block] = []
+        for gi, group in enumerate(self.city.appendix.groups):
+            gloc: Loc = ("appendix", "groups", gi)
+            shared = self._shared(group, gloc)
+            block = _Block("group", _letter(len(out) + 1), self.text((*gloc, "title"), group.title or ""),
+                           intro=self._intro(group, gloc), shared=shared)
+            counter = 0
+            for entry in self._entries(group, gloc):
+                if self.applies(entry.task):
+                    row = self.task_row(entry, str(counter + 1), "task", shared)
+                    if row is not None:
+                        counter += 1
+                        block.tasks.append(row)
+            numeral = 0
+            for si, section in enumerate(group.sections):
+                child = self._section(section, (*gloc, "sections", si), counter, numeral + 1, shared)
+                if child is not None:
+                    numeral += 1
+                    counter += len(child.tasks)
+                    block.children.append(child)
+            if block.tasks or block.children:
+                out.append(block)
+        return out
+
+    def _section(self, section: Section, sloc: Loc, counter: int, numeral: int,
+                 inherited: dict[str, tuple[str, ...]]) -> _Block | None:
+        # what the group shares holds for its sections' tasks too, unless the section says otherwise
+        shared = {**inherited, **self._shared(section, sloc)}
+        if section.task is not None:
+            if not self.applies(section.task):
+                return None
+            row = self.task_row(_Entry((*sloc, "task"), section.task, "city"), roman(numeral),
+                                "section_task", shared)
+            if row is None:
+                return None
+            return _Block("section_task", roman(numeral), row.text, task=row, shared=shared)
+        rows: list[Row] = []
+        for entry in self._entries(section, sloc):
+            if self.applies(entry.task):
+                row = self.task_row(entry, str(counter + len(rows) + 1), "task", shared)
+                if row is not None:
+                    rows.append(row)
+        if not rows:
+            return None
+        layers = [((*sloc, *sub), w) for sub, w in section.layers(self.level)]
+        tloc, title = pick(layers, "title")
+        return _Block("section", roman(numeral), self.text(tloc, title), intro=self._intro(section, sloc),
+                      shared=shared, tasks=rows, count=section.show_count)
+
+    # -- body -----------------------------------------------------------------------------------
+    def body(self, blocks: list[_Block], inline: bool) -> list[Para]:
+        out: list[Para] = []
+        self._blocks(self.city.body.sections, ("body", "sections"), 0, "", out, blocks, inline)
+        return out
+
+    def _visible(self, block: Block | RoleDuty) -> bool:
+        """Whether a body block or a role paragraph applies to this unit (level, pilot)."""
+        levels = block.levels
+        if levels is not None and self.level not in levels:
+            return False
+        pilot = getattr(block, "pilot", None)
+        return pilot is None or pilot == self.p.pilot
+
+    def _heading(self, depth: int, n: int, parent: str, text: str, *, plain: bool = False) -> Para:
+        numbering = self.city.style.numbering
+        fmt = numbering[min(depth, len(numbering) - 1)]
+        number = label(fmt, n, parent)
+        if plain:
+            return Para("text", text, number)
+        kind: ParaKind = "h1" if depth == 0 else "h2" if depth == 1 else "h3"
+        return Para(kind, text.upper() if depth == 0 else text, number)
+
+    def _blocks(self, blocks: Sequence[Block], loc: Loc, depth: int, parent: str, out: list[Para],
+                tasks: list[_Block], inline: bool) -> None:
+        n = 0
+        for i, block in enumerate(blocks):
+            bloc: Loc = (*loc, i)
+            if not self._visible(block):
+                continue
+            wording = block.by_level.get(self.level)
+            if block.heading is not None:
+                n += 1
+                head = self._heading(depth, n, parent, self.text(bloc if wording else (*bloc, "heading"),
+                                                                 wording or block.heading))
+                out.append(head)
+                self._blocks(block.content, (*bloc, "content"), depth + 1, head.number, out, tasks, inline)
+            elif block.numbered is not None:
+                n += 1
+                out.append(self._heading(depth, n, parent, self.text(bloc if wording else (*bloc, "numbered"),
+                                                                     wording or block.numbered), plain=True))
+            elif block.text is not None:
+                out.append(Para("text", self.text(bloc if wording else (*bloc, "text"), wording or block.text)))
+            elif block.roles is not None:
+                n = self._roles(block, bloc, depth, n, parent, out)
+            elif block.tasks:
+                out.extend(self._inline(tasks, parent) if inline else [Para("text", APPENDIX_CITE)])
+
+    def _roles(self, block: Block, bloc: Loc, depth: int, n: int, parent: str, out: list[Para]) -> int:
+        assert block.roles is not None
+        for ri, duty in enumerate(block.roles):
+            rloc: Loc = (*bloc, "roles", ri)
+            if not self._visible(duty):
+                continue
+            names = self.names(duty.role)
+            if not names:
+                continue
+            role = self.city.roles.get(duty.role)
+            dept = self.p.departments.get(duty.role)
+            if duty.title is not None:
+                title = self.text((*rloc, "title"), duty.title)
+            elif isinstance(dept, str):
+                title = self.text(("departments", duty.role), dept)
+            elif role is not None and role.full:
+                title = self.text(("roles", duty.role, "full"), role.full)
+            else:
+                title = "; ".join(names)
+            if role is not None and role.outside:
+                title = f"Đề nghị {title}"
+            n += 1
+            out.append(self._heading(depth, n, parent, title))
+            out.extend(Para("text", self.text((*rloc, "duties", di), d)) for di, d in enumerate(duty.duties))
+        return n
+
+    def _inline(self, blocks: list[_Block], parent: str) -> list[Para]:
+        """The task list written into the body, for units that issue their plan without an
+        appendix: groups, sections, tasks and the lines under them numbered as the template's
+        ``style.inline`` says (default: 1. › 1.1. › a) › -)."""
+        style = self.city.style.inline
+        out: list[Para] = []
+        gn = 0
+        for block in blocks:
+            if block.title:
+                gn += 1
+                head = Para("h2", _sentence(block.title), label(style.group, gn, parent))
+                out.append(head)
+                level_parent, section_fmt = head.number, style.section
+            else:
+                level_parent, section_fmt = parent, style.group
+            out.extend(Para("text", t) for t in block.intro)
+            self._inline_tasks(block.tasks, block.shared, level_parent, out)
+            for sn, child in enumerate(block.children, start=1):
+                title = child.title + (f" ({len(child.tasks):02d} nhiệm vụ)" if child.count else "")
+                head = Para("h3", _sentence(title), label(section_fmt, sn, level_parent))
+                out.append(head)
+                out.extend(Para("text", t) for t in child.intro)
+                if child.task is not None:
+                    out.extend(self._field_lines(child.task))
+                self._inline_tasks(child.tasks, child.shared, head.number, out)
+        return out
+
+    def _inline_tasks(self, rows: list[Row], shared: dict[str, tuple[str, ...]], parent: str,
+                      out: list[Para]) -> None:
+        fmt = self.city.style.inline.task
+        for n, row in enumerate(rows, start=1):
+            out.append(Para("text", row.text, label(fmt, n, parent)))
+            out.extend(self._field_lines(row, skip=shared))
+        if shared and rows:
+            out.extend(self._field_lines(Row("task", "", "", lead=shared.get("lead", ()),
+                                             coop=shared.get("coop", ()), outputs=shared.get("outputs", ()),
+                                             deadline=shared.get("deadline", ()))))
+
+    def _field_lines(self, row: Row, skip: dict[str, tuple[str, ...]] | None = None) -> list[Para]:
+        """"- Đơn vị chủ trì: …." and the other lines under a task; what the task shares with
+        its section (``skip``) is printed once after the section instead."""
+        style = self.city.style.inline
+        out = []
+        for line in style.fields:
+            values: list[str] = []
+            for name in line.show:
+                own = getattr(row, name)
+                if skip and own == skip.get(name):
+                    continue
+                values.extend(own)
+            if values:
+                out.append(Para("text", f"{line.label}: {'; '.join(values)}.", style.field))
+        return out
+
+    # -- header, Nơi nhận, signer ---------------------------------------------------------------
+    def noi_nhan(self) -> tuple[str, ...]:
+        entries = [self.text(("noi_nhan", "city", i), e) for i, e in enumerate(self.city.noi_nhan.city)]
+        entries += [self.text(("noi_nhan", "unit", i), e) for i, e in enumerate(self.city.noi_nhan.unit)]
+        entries += [self.text(("noi_nhan", "add", i), e) for i, e in enumerate(self.p.noi_nhan.add)]
+        removed = {_key(r) for r in self.p.noi_nhan.remove}
+        kept = _dedupe([e.strip().rstrip(";.,") for e in entries if _key(e) not in removed])
+        luu = self.p.luu if self.p.luu is not None else self.city.luu
+        return (*[f"- {e};" for e in kept], f"- Lưu: {', '.join(luu)}.")
+
+    def signer(self) -> tuple[tuple[str, ...], str]:
+        name = self.p.signer.name.strip()
+        return signer_lines(self.spec, self.p.signer), name or UNSIGNED
+
+
+def _letter(n: int) -> str:
+    """Groups are lettered by position: A, B, C … (their ids are only ids)."""
+    return alpha(n).upper() if n > 26 else chr(ord("A") + n - 1)
+
+
+def _sentence(text: str) -> str:
+    """A title written in capitals (a group row "NHIỆM VỤ CHUNG") in sentence case for the body."""
+    return text[:1] + text[1:].lower() if text.isupper() else text
+
+
+def _rows(blocks: list[_Block]) -> list[Row]:
+    """The appendix table's rows."""
+    rows: list[Row] = []
+    for block in blocks:
+        if block.title:
+            rows.append(Row(kind="group", number=block.number, text=block.title))
+        rows.extend(Row(kind="note", number="", text=t) for t in block.intro)
+        rows.extend(block.tasks)
+        for child in block.children:
+            if child.task is not None:
+                rows.append(child.task)
+                continue
+            title = child.title + (f" ({len(child.tasks):02d} nhiệm vụ)" if child.count else "")
+            rows.append(Row(kind="section", number=child.number, text=title))
+            rows.extend(Row(kind="note", number="", text=t) for t in child.intro)
+            rows.extend(child.tasks)
+    return rows
+
+
+def adapt(city: CityTemplate, profile: UnitProfile, *, draft: bool = False) -> UnitPlan:
     """The plan of the unit ``profile`` describes, worded from ``city``.
 
     Raises :class:`InputError` with every problem found (unknown role keys or placeholders,
     overrides of tasks that do not exist, a task left without a lead …).
     """
-    a = _Adapter(city, profile, locate or _default_locator, draft)
-    known = city.task_index()
-    for tid in profile.overrides:
-        if tid not in known:
-            a.error("profile", ("overrides", tid), f"không có nhiệm vụ mã '{tid}' trong mẫu thành phố",
-                    _did_you_mean(tid, known) or "Xem mã nhiệm vụ ('id') trong city_template.yaml")
-    containers = {s.id for g in city.appendix.groups for s in g.sections if s.task is None}
-    containers |= {g.id for g in city.appendix.groups if not g.sections}
-    for i, lt in enumerate(profile.local_tasks):
-        if lt.section not in containers:
-            a.error("profile", ("local_tasks", i, "section"), f"không có mục '{lt.section}' để thêm nhiệm vụ",
-                    _did_you_mean(lt.section, containers) or f"Các mục: {', '.join(sorted(containers))}")
-        if lt.id in known:
-            a.error("profile", ("local_tasks", i, "id"), f"mã '{lt.id}' đã là mã một nhiệm vụ của thành phố",
-                    "Đặt mã riêng cho nhiệm vụ của đơn vị, ví dụ 'DV1'")
+    errors = [p for p in profile_problems(city, profile, draft=draft) if not p.warning]
+    if errors:
+        raise InputError(errors)
+    return adapt_valid(city, profile, draft=draft)
+
+
+def adapt_valid(city: CityTemplate, profile: UnitProfile, *, draft: bool = False) -> UnitPlan:
+    """:func:`adapt` for a profile already checked against ``city`` (see
+    :func:`kehoach_gen.validate.check_profile`)."""
+    level = level_of(profile, city) or profile.level
+    a = _Adapter(city, profile, level, draft)
+    spec = a.spec
     inline = (profile.task_layout or city.task_layout) == "inline"
-    rows = a.appendix_rows()
-    body = a.body(rows, inline)
-    closing = a.text("city", ("body", "closing"), city.body.closing)
-    body.append(Para("text", closing))
-    signer_lines, signer_name = a.signer()
-    noi_nhan = a.noi_nhan()
+    blocks = a.blocks()
+    body = a.body(blocks, inline)
+    if city.body.closing:
+        body.append(Para("text", a.text(("body", "closing"), city.body.closing)))
+    signer, signer_name = a.signer()
     number = format_number(profile.number, profile.symbol)
-    place = profile.place or profile.name
-    date_line = format_date_line(place, profile.date)
-    trich_yeu = a.text("city", ("body", "trich_yeu"), city.body.trich_yeu)
-    can_cu = [Para("text", a.text("city", ("body", "can_cu", i), t)) for i, t in enumerate(city.body.can_cu)]
+    year = city.plan.date.year
+    full = spec.unit_name(profile.name)
     appendix = None
     if not inline:
-        d = profile.date
-        date_text = format_date_line("", d).removeprefix(", ")
-        kem_theo = (f"(Kèm theo Kế hoạch số {number} {date_text} "
-                    f"của Ủy ban nhân dân {profile.full_name})")
+        date_text = format_date_line("", profile.date, year).removeprefix(", ")
+        kind = city.body.title[:1].upper() + city.body.title[1:].lower()
+        kem_theo = f"(Kèm theo {kind} số {number} {date_text} của {a.book.values['ubnd']})"
         appendix = AppendixPlan(
             heading=city.appendix.heading, title=city.appendix.title, kem_theo=kem_theo,
-            columns=tuple(city.appendix.columns), rows=tuple(rows),
+            columns=tuple(city.appendix.columns), rows=tuple(_rows(blocks)),
         )
-    if a.problems:
-        raise InputError(a.problems)
+    can_cu = [Para("text", a.text(("body", "can_cu", i), t)) for i, t in enumerate(city.body.can_cu)]
     return UnitPlan(
-        level=profile.level,
-        unit_name=profile.full_name,
-        issuer_lines=("ỦY BAN NHÂN DÂN", profile.full_name.upper()),
+        level=level,
+        unit_name=full,
+        issuer_lines=tuple(a.text(("levels", level, "issuer", i), t) for i, t in enumerate(spec.issuer)),
         number_line=f"Số: {number}",
-        place_date=date_line,
+        place_date=format_date_line(profile.place or profile.name, profile.date, year),
         title=city.body.title,
-        trich_yeu=trich_yeu,
+        trich_yeu=a.text(("body", "trich_yeu"), city.body.trich_yeu),
         body=(*can_cu, *body),
-        noi_nhan=noi_nhan,
-        signer_lines=signer_lines,
+        noi_nhan=a.noi_nhan(),
+        signer_lines=signer,
         signer_name=signer_name,
         appendix=appendix,
         footnotes=a.footnotes,
     )
+
+
+__all__ = ["APPENDIX_CITE", "BLANK", "FOOTNOTE_RE", "UNSIGNED", "AppendixPlan", "LocalTask", "Para", "Row",
+           "UnitPlan", "adapt", "adapt_valid", "alpha", "format_date_line", "format_number", "label", "plain",
+           "roman"]

@@ -1,12 +1,14 @@
 """The ``kehoach-gen`` command: thin wrappers over the library, in Vietnamese.
 
-This is the one place where errors become messages and exit codes: 0 success, 1 invalid input
-(every problem printed, one per line), 2 wrong command-line usage. No traceback reaches the
-user unless ``--debug`` is given.
+Each command parses its options, calls the library, prints the report it gets back and exits
+with the report's code. This is the one place where errors become messages and exit codes: 0
+success, 1 invalid input (every problem printed, one per line), 2 wrong command-line usage. No
+traceback reaches the user unless ``--debug`` is given.
 """
 
 from __future__ import annotations
 
+import gettext
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -15,10 +17,72 @@ from typing import Any
 
 import click
 
-from . import __version__
+from ._version import __version__
 from .errors import InputError, KehoachError, Problem
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+# Click marks its own words for gettext; they are shown in Vietnamese like the rest. The catalog
+# is installed on click's modules only: the process locale (which LibreOffice inherits) is left alone.
+_CLICK_VI = {
+    "Show this message and exit.": "Hiện hướng dẫn này rồi thoát.",
+    "Show the version and exit.": "Hiện phiên bản rồi thoát.",
+    "%(prog)s, version %(version)s": "%(prog)s, phiên bản %(version)s",
+    "Usage:": "Cách dùng:",
+    "Options": "Tùy chọn",
+    "Commands": "Lệnh",
+    "Error: {message}": "Lỗi: {message}",
+    "Try '{command} {option}' for help.": "Xem hướng dẫn: '{command} {option}'.",
+    "No such option: {name}": "Không có tùy chọn {name}",
+    "No such option {name!r}.": "Không có tùy chọn {name!r}.",
+    "No such command {name!r}.": "Không có lệnh {name!r}.",
+    "Did you mean {possibility}?": "Có phải ý bạn là {possibility}?",
+    "(Possible options: {possibilities})": "(Các tùy chọn gần giống: {possibilities})",
+    "Missing argument": "Thiếu tham số",
+    "Missing option": "Thiếu tùy chọn",
+    "Missing parameter": "Thiếu tham số",
+    "Missing command.": "Thiếu lệnh.",
+    "Missing {param_type}": "Thiếu {param_type}",
+    "Missing parameter: {param_name}": "Thiếu tham số: {param_name}",
+    "Invalid value for {param_hint}: {message}": "Giá trị không hợp lệ cho {param_hint}: {message}",
+    "Invalid value: {message}": "Giá trị không hợp lệ: {message}",
+    "Option {name!r} does not take a value.": "Tùy chọn {name!r} không nhận giá trị.",
+    "Option {name!r} requires an argument.": "Tùy chọn {name!r} cần một giá trị.",
+    "Got unexpected extra argument ({args})": "Thừa tham số ({args})",
+    "Got unexpected extra arguments ({args})": "Thừa các tham số ({args})",
+    "{value!r} is not a valid {number_type}.": "{value!r} không phải {number_type} hợp lệ.",
+    "{value} is not in the range {range}.": "{value} không nằm trong khoảng {range}.",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} không tồn tại.",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} là thư mục.",
+    "{name} {filename!r} is a file.": "{name} {filename!r} là tệp, không phải thư mục.",
+    "{value!r} is not {choice}.": "{value!r} không phải {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} không phải một trong {choices}.",
+    "Aborted!": "Đã dừng!",
+    "integer": "số nguyên", "file": "tệp", "directory": "thư mục", "path": "đường dẫn",
+    "default: {default}": "mặc định: {default}",
+}
+
+
+class _Catalog(gettext.NullTranslations):
+    def gettext(self, message: str) -> str:
+        return _CLICK_VI.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _CLICK_VI.get(singular if n == 1 else plural, singular if n == 1 else plural)
+
+
+def _speak_vietnamese() -> None:
+    catalog = _Catalog()
+    for name in ("core", "exceptions", "parser", "types", "formatting", "decorators", "termui", "utils"):
+        module = sys.modules.get(f"click.{name}")
+        if module is not None:
+            if hasattr(module, "_"):
+                module._ = catalog.gettext  # type: ignore[attr-defined]
+            if hasattr(module, "ngettext"):
+                module.ngettext = catalog.ngettext  # type: ignore[attr-defined]
+
+
+_speak_vietnamese()
 
 
 def _echo_problems(problems: Sequence[Problem]) -> None:
@@ -51,6 +115,10 @@ class _Group(click.Group):
         except KeyboardInterrupt:
             click.secho("Đã dừng; các tệp đã ghi trước đó vẫn nguyên vẹn.", err=True)
             ctx.exit(130)
+        except MemoryError:
+            click.secho("lỗi: không đủ bộ nhớ để xử lý dữ liệu này; kiểm tra tệp đầu vào có quá lớn không.",
+                        fg="red", err=True)
+            ctx.exit(1)
         except Exception as exc:  # the last line of defence: no traceback for users
             if debug:
                 traceback.print_exc()
@@ -71,10 +139,11 @@ def main(debug: bool) -> None:
 
     \b
     Ví dụ:
-      kehoach-gen generate                         # xã Tân An, mẫu Hải Phòng có sẵn
+      kehoach-gen generate                         # xã Tân An, mẫu Hải Phòng có sẵn → out/tan_an.docx
       kehoach-gen generate unit_profiles/le_chan.yaml -o out/
-      kehoach-gen validate                         # kiểm tra mọi hồ sơ trong unit_profiles/
-      kehoach-gen check out/xa_tan_an.docx         # kiểm tra thể thức Nghị định 30
+      kehoach-gen validate --draft                 # kiểm tra mọi hồ sơ trong unit_profiles/
+      kehoach-gen check out/tan_an.docx            # kiểm tra thể thức Nghị định 30
+      kehoach-gen init-units --province "Hải Phòng" && kehoach-gen build --draft
 
     Mỗi lệnh có --help riêng, ví dụ: kehoach-gen generate --help
     """
@@ -90,20 +159,20 @@ def _city_option(f: Callable[..., Any]) -> Callable[..., Any]:
 def _templates_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--templates", "templates", type=click.Path(file_okay=False, path_type=Path), default=None,
-        help="Thư mục mẫu Word (mặc định: ./templates).",
+        help="Thư mục chứa mẫu Word ke_hoach.docx (mặc định: mẫu riêng của mẫu thành phố, "
+             "./templates, hoặc mẫu có sẵn).",
     )(f)
 
 
 def _profiles(paths: Sequence[Path]) -> list[Path]:
-    from .pipeline import default_profiles_dir
+    from .resources import default_profiles_dir
 
     if paths:
         out: list[Path] = []
         for p in paths:
             out.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
         return out
-    folder = default_profiles_dir()
-    return sorted(folder.glob("*.yaml"))
+    return sorted(default_profiles_dir().glob("*.yaml"))
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -112,105 +181,129 @@ def _profiles(paths: Sequence[Path]) -> list[Path]:
 @_templates_option
 @click.option("-o", "--out", type=click.Path(path_type=Path), default=None,
               help="Thư mục ghi kết quả (mặc định out/), hoặc tên tệp .docx khi chỉ có một hồ sơ.")
-@click.option("--force", is_flag=True, help="Ghi đè cả tệp đã được sửa tay.")
+@click.option("--layout", type=click.Choice(["appendix", "inline"]), default=None,
+              help="Cách trình bày nhiệm vụ: appendix (phụ lục kèm theo) hoặc inline (ghi trong mục "
+                   "nhiệm vụ); mặc định theo hồ sơ, rồi theo mẫu thành phố.")
+@click.option("--force", is_flag=True, help="Tạo lại kể cả khi không đổi; ghi đè tệp đã sửa tay (bản sửa "
+                                            "tay được chuyển sang tệp '(bản sửa tay)').")
 @click.option("--draft", is_flag=True, help="Bản nháp: cho phép chưa có tên người ký (để trống).")
-@click.option("--pdf", is_flag=True, help="Xuất thêm PDF (cần LibreOffice).")
+@click.option("--pdf", is_flag=True, help="Xuất thêm PDF (cần LibreOffice); PDF cũ hơn văn bản được tạo lại.")
 @click.option("--no-check", is_flag=True, help="Không kiểm tra thể thức Nghị định 30 sau khi tạo.")
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
-def generate(profiles: tuple[Path, ...], city: Path | None, templates: Path | None,
-             out: Path | None, force: bool, draft: bool, pdf: bool, no_check: bool,
-             strict: bool) -> None:
+def generate(profiles: tuple[Path, ...], city: Path | None, templates: Path | None, out: Path | None,
+             layout: str | None, force: bool, draft: bool, pdf: bool, no_check: bool, strict: bool) -> None:
     """Tạo Kế hoạch (.docx) cho một hoặc vài đơn vị.
 
     PROFILES là các hồ sơ đơn vị (unit_profiles/*.yaml). Không ghi gì thì tạo Kế hoạch của
-    xã Tân An (hồ sơ mẫu). Tệp đã được sửa tay sau khi tạo sẽ không bị ghi đè: bản mới được
-    ghi bên cạnh, tên có thêm "(bản mới)".
+    xã Tân An (hồ sơ mẫu) vào out/tan_an.docx. Tệp đã được sửa tay sau khi tạo sẽ không bị ghi
+    đè: bản mới được ghi bên cạnh, tên có thêm "(bản mới)".
+
+    \b
+    Ví dụ:
+      kehoach-gen generate unit_profiles/le_chan.yaml --pdf
+      kehoach-gen generate unit_profiles/le_chan.yaml --layout inline -o le_chan_inline.docx
     """
-    from .pipeline import Project, default_profile_path, generate_unit
+    from .outputs import collisions
+    from .pipeline import Project, check_output, generate_unit
+    from .resources import default_profile_path
 
     paths = list(profiles) or [default_profile_path()]
     if out is not None and out.suffix.lower() == ".docx" and len(paths) > 1:
         raise click.UsageError("-o là một tệp .docx nhưng có nhiều hồ sơ; hãy cho -o là thư mục.")
+    clashes = collisions(paths, out)
+    if clashes:
+        raise InputError(clashes)
     project = Project.load(city, templates)
-    written: list[Path] = []
+    outputs: list[Path] = []
+    failed = False
     for path in paths:
-        result = generate_unit(project, path, out, force=force, draft=draft)
+        result = generate_unit(project, path, out, force=force, draft=draft, layout=layout)
         _echo_problems(result.warnings)
         if strict and result.warnings:
             raise InputError(result.warnings)
         assert result.output is not None and result.plan is not None
-        name = result.plan.unit_name
-        if result.status == "unchanged":
-            click.echo(f"Không đổi: {result.output} ({name}); dùng --force để tạo lại.")
-        elif result.status == "kept-edited":
-            click.secho(
-                f"Tệp {result.edited_path} đã được sửa tay nên được giữ nguyên; "
-                f"bản mới ghi vào {result.output}. Dùng --force để ghi đè.", fg="yellow")
-            written.append(result.output)
-        else:
-            verb = "Đã cập nhật" if result.status in ("updated", "forced") else "Đã tạo"
-            click.echo(f"{verb} {result.output} ({name}).")
-            written.append(result.output)
-    if written and not no_check:
-        _check_outputs(written, strict)
-    if pdf and written:
-        _pdf(written)
-
-
-def _check_outputs(paths: Sequence[Path], strict: bool) -> None:
-    from .check import check_document
-
-    failed = False
-    for path in paths:
-        report = check_document(path)
-        if report.findings:
-            click.echo(report.to_text())
-        else:
-            click.echo(f"{path}: đạt thể thức Nghị định 30 (không có phát hiện nào).")
-        if report.errors or (strict and report.warnings):
-            failed = True
+        click.echo(_said(result.status or "", result.output, result.edited_path, result.plan.unit_name))
+        outputs.append(result.output)
+        if not no_check:
+            found = check_output(result.output)
+            click.echo(found.text or f"{result.output}: đạt thể thức Nghị định 30 (không có phát hiện nào).")
+            failed = failed or bool(found.errors) or (strict and bool(found.warnings))
+    if pdf:
+        _pdf(outputs)
     if failed:
         raise click.exceptions.Exit(1)
 
 
-def _pdf(paths: Sequence[Path]) -> None:
+def _said(status: str, output: Path, edited: Path | None, unit: str) -> str:
+    """One line on what happened to one unit's file."""
+    if status == "unchanged":
+        return f"Không đổi: {output} ({unit}); dùng --force để tạo lại."
+    if status == "kept-edited":
+        return (f"Tệp {edited} đã được sửa tay nên được giữ nguyên; bản mới ghi vào {output}. "
+                "Dùng --force để ghi đè.")
+    if status == "forced":
+        return f"Đã ghi đè bản sửa tay {output} ({unit}); bản sửa tay được chuyển sang {edited}."
+    verb = "Đã cập nhật" if status == "updated" else "Đã tạo"
+    return f"{verb} {output} ({unit})."
+
+
+def _pdf(docx_files: Sequence[Path], jobs: int | None = None) -> list[Path]:
+    """PDFs of ``docx_files``: made again only where missing or older than the document."""
     from .pdf import convert_to_pdf
 
-    for pdf in convert_to_pdf(list(paths)):
+    stale = [p for p in docx_files if not _pdf_fresh(p)]
+    for p in docx_files:
+        if p not in stale:
+            click.echo(f"Không đổi: {p.with_suffix('.pdf')}.")
+    made = convert_to_pdf(stale) if stale else []
+    for pdf in made:
         click.echo(f"Đã xuất {pdf}.")
+    return made
+
+
+def _pdf_fresh(docx_path: Path) -> bool:
+    pdf = docx_path.with_suffix(".pdf")
+    try:
+        return pdf.stat().st_mtime_ns >= docx_path.stat().st_mtime_ns and pdf.stat().st_size > 0
+    except OSError:
+        return False
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("profiles", nargs=-1, type=click.Path(path_type=Path))
 @_city_option
+@click.option("--draft", is_flag=True, help="Bản nháp: chưa có tên người ký chỉ là cảnh báo.")
 @click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
-def validate(profiles: tuple[Path, ...], city: Path | None, strict: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
+def validate(profiles: tuple[Path, ...], city: Path | None, draft: bool, strict: bool, as_json: bool) -> None:
     """Kiểm tra mẫu thành phố và hồ sơ đơn vị, không tạo tệp nào.
 
     Mặc định kiểm tra mọi hồ sơ trong unit_profiles/. Mọi lỗi của mọi tệp được liệt kê một
-    lượt, mỗi lỗi một dòng: tệp:dòng, khóa, sai gì và sửa thế nào.
+    lượt, mỗi lỗi một dòng: tệp:dòng, khóa, sai gì và sửa thế nào. Hồ sơ chưa có tên người ký
+    là lỗi, hoặc cảnh báo với --draft.
     """
-    from .pipeline import Project, plan_unit
+    from . import pipeline
+    from .reports import ValidateReport
 
-    project = Project.load(city)
+    project = pipeline.Project.load(city)
     paths = _profiles(profiles)
     if not paths:
         raise click.UsageError("không có hồ sơ nào để kiểm tra (thư mục unit_profiles/ trống).")
-    bad = 0
-    warned = 0
+    report = ValidateReport(total=len(paths), strict=strict)
     for path in paths:
         try:
-            _, _, _, warnings = plan_unit(project, path, draft=True)
+            _, _, _, warnings = pipeline.plan_unit(project, path, draft=draft)
         except InputError as exc:
-            _echo_problems(exc.problems)
-            bad += 1
+            report.problems.append((str(path), [p.format() for p in exc.problems], False))
+            if not as_json:
+                _echo_problems(exc.problems)
             continue
-        _echo_problems(warnings)
-        warned += bool(warnings)
-    ok = len(paths) - bad
-    click.echo(f"{ok}/{len(paths)} hồ sơ hợp lệ" + (f", {warned} có cảnh báo" if warned else "") + ".")
-    if bad or (strict and warned):
-        raise click.exceptions.Exit(1)
+        report.problems.append((str(path), [w.format() for w in warnings], True))
+        if not as_json:
+            _echo_problems(warnings)
+    click.echo(report.to_json() if as_json else report.summary())
+    if report.exit_code:
+        raise click.exceptions.Exit(report.exit_code)
 
 
 @main.command("check-template", context_settings=CONTEXT_SETTINGS)
@@ -234,12 +327,6 @@ def check_template(template: Path) -> None:
     click.echo("Mẫu hợp lệ.")
 
 
-STATUS_WORDS = {
-    "written": "đã tạo", "updated": "đã cập nhật", "forced": "đã ghi đè", "unchanged": "không đổi",
-    "kept-edited": "giữ bản sửa tay (ghi bản mới bên cạnh)", "failed": "lỗi",
-}
-
-
 @main.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("profiles", nargs=-1, type=click.Path(path_type=Path))
 @_city_option
@@ -248,19 +335,30 @@ STATUS_WORDS = {
               show_default=True, help="Thư mục ghi kết quả.")
 @click.option("--force", is_flag=True, help="Tạo lại tất cả, kể cả đơn vị không đổi và tệp đã sửa tay.")
 @click.option("--draft", is_flag=True, help="Bản nháp: cho phép chưa có tên người ký.")
-@click.option("--pdf", is_flag=True, help="Xuất thêm PDF cho các tệp vừa tạo (một lần chạy LibreOffice).")
+@click.option("--pdf", is_flag=True, help="Xuất thêm PDF cho các văn bản chưa có PDF mới (LibreOffice chạy "
+                                          "song song, số tiến trình theo --jobs).")
 @click.option("--no-check", is_flag=True, help="Không kiểm tra thể thức Nghị định 30.")
+@click.option("--strict", is_flag=True, help="Coi cảnh báo là lỗi.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (từng đơn vị).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
-              help="Số tiến trình chạy song song (mặc định: số lõi CPU).")
-def build(profiles: tuple[Path, ...], city: Path | None, templates: Path | None, out: Path,
-          force: bool, draft: bool, pdf: bool, no_check: bool, jobs: int | None) -> None:
+              help="Số tiến trình chạy song song, khi tạo văn bản và khi xuất PDF (mặc định: số lõi CPU).")
+def build(profiles: tuple[Path, ...], city: Path | None, templates: Path | None, out: Path, force: bool,
+          draft: bool, pdf: bool, no_check: bool, strict: bool, as_json: bool, jobs: int | None) -> None:
     """Tạo Kế hoạch cho mọi đơn vị trong unit_profiles/ (hoặc các hồ sơ được chỉ ra).
 
     Chỉ tạo lại đơn vị có thay đổi (mẫu thành phố, hồ sơ, mẫu Word hoặc phiên bản chương
-    trình); tệp đã được sửa tay được giữ nguyên. Một hồ sơ lỗi không làm dừng các đơn vị khác;
-    cuối cùng in bảng tổng kết và trả mã 1 nếu có đơn vị lỗi.
+    trình) và chỉ ghi tệp khi nội dung văn bản đổi; tệp đã được sửa tay được giữ nguyên. Một
+    hồ sơ lỗi không làm dừng các đơn vị khác. Lỗi thể thức và cảnh báo của đơn vị chưa sửa
+    được báo lại ở mọi lần chạy; mã thoát 1 khi còn đơn vị lỗi.
+
+    \b
+    Ví dụ:
+      kehoach-gen init-units --province "Hải Phòng" && kehoach-gen build --draft
+      kehoach-gen build -o out/ --pdf
     """
-    from .pipeline import Project, build_units
+    from .build import build_units
+    from .pipeline import Project
+    from .reports import BuildReport
 
     paths = _profiles(profiles)
     if not paths:
@@ -270,31 +368,20 @@ def build(profiles: tuple[Path, ...], city: Path | None, templates: Path | None,
                            show_pos=True) as bar:
         items = build_units(project, paths, out, force=force, draft=draft, check=not no_check,
                             jobs=jobs, progress=lambda _item: bar.update(1))
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.status] = counts.get(item.status, 0) + 1
-    click.echo("Kết quả: " + ", ".join(f"{n} {STATUS_WORDS[k]}" for k, n in sorted(counts.items())) + ".")
-    for item in items:
-        if item.status == "kept-edited":
-            click.secho(f"  {item.unit}: tệp cũ đã được sửa tay, giữ nguyên; bản mới: {item.output}", fg="yellow")
-        for w in item.warnings:
-            click.secho("  " + w, fg="yellow", err=True)
-        if item.check_text:
-            click.echo(item.check_text)
-    failed = [i for i in items if i.status == "failed"]
-    if failed:
-        click.secho(f"{len(failed)} đơn vị lỗi:", fg="red", err=True)
-        for item in failed:
-            for m in item.messages:
-                click.secho("  " + m, fg="red", err=True)
-    bad_check = [i for i in items if i.check_errors]
-    if bad_check:
-        click.secho(f"{len(bad_check)} văn bản chưa đạt thể thức Nghị định 30 (xem trên).", fg="red", err=True)
-    written = [Path(i.output) for i in items if i.output and i.status not in ("unchanged", "failed")]
-    if pdf and written:
-        _pdf(written)
-    if failed or bad_check:
-        raise click.exceptions.Exit(1)
+    report = BuildReport(items, out, strict=strict)
+    if pdf:
+        done = [Path(i.output) for i in items if i.output and i.status != "failed"]
+        report.pdfs = [str(p) for p in _pdf_quiet(done, jobs)]
+    click.echo(report.to_json() if as_json else report.to_text())
+    if report.exit_code:
+        raise click.exceptions.Exit(report.exit_code)
+
+
+def _pdf_quiet(docx_files: Sequence[Path], jobs: int | None) -> list[Path]:
+    from .pdf import convert_to_pdf
+
+    stale = [p for p in docx_files if not _pdf_fresh(p)]
+    return convert_to_pdf(stale, jobs=jobs) if stale else []
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -302,14 +389,15 @@ def build(profiles: tuple[Path, ...], city: Path | None, templates: Path | None,
 @click.argument("new", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-p", "--profiles", "profiles", multiple=True, type=click.Path(path_type=Path),
               help="Hồ sơ hoặc thư mục hồ sơ để xét ảnh hưởng (mặc định: unit_profiles/).")
-@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON cho chương trình khác.")
-def diff(old: Path, new: Path, profiles: tuple[Path, ...], as_json: bool) -> None:
-    """So sánh hai phiên bản mẫu thành phố: nhiệm vụ nào, mục nào thay đổi, đơn vị nào bị ảnh hưởng.
+@click.option("-v", "--verbose", is_flag=True, help="In chi tiết từng đơn vị.")
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON cho chương trình khác (đủ chi tiết).")
+def diff(old: Path, new: Path, profiles: tuple[Path, ...], verbose: bool, as_json: bool) -> None:
+    """So sánh hai phiên bản mẫu thành phố: thay đổi gì, và đơn vị nào bị ảnh hưởng thế nào.
 
     \b
     Ví dụ:
       kehoach-gen diff city_template.cu.yaml city_template.yaml
-      kehoach-gen diff cu.yaml moi.yaml -p unit_profiles/ --json
+      kehoach-gen diff cu.yaml moi.yaml -p unit_profiles/ --verbose
     """
     from .diff import diff_cities
     from .validate import load_city, load_profile
@@ -320,12 +408,12 @@ def diff(old: Path, new: Path, profiles: tuple[Path, ...], as_json: bool) -> Non
     problems: list[Problem] = []
     for path in _profiles(profiles):
         try:
-            loaded.append((str(path), load_profile(path)[0]))
+            loaded.append((str(path), load_profile(path, new_city)[0]))
         except InputError as exc:
             problems.extend(exc.problems)
     _echo_problems(problems)
     result = diff_cities(old_city, new_city, loaded)
-    click.echo(result.to_json() if as_json else result.to_text())
+    click.echo(result.to_json() if as_json else result.to_text(verbose=verbose))
 
 
 @main.command("init-units", context_settings=CONTEXT_SETTINGS)
@@ -336,17 +424,21 @@ def diff(old: Path, new: Path, profiles: tuple[Path, ...], as_json: bool) -> Non
 def init_units(province: str, out: Path, city: Path | None) -> None:
     """Tạo hồ sơ cho mọi xã, phường, đặc khu của tỉnh/thành phố theo danh mục chính thức.
 
-    Hồ sơ đã có được giữ nguyên. Tên người ký phải điền tay trước khi tạo Kế hoạch.
+    Hồ sơ đã có được giữ nguyên. Tên người ký phải điền trước khi tạo bản chính thức; bản nháp
+    (build --draft) tạo được ngay.
     """
-    from .pipeline import default_city_path
+    from .resources import default_city_path
     from .units import init_units as _init
     from .validate import load_city
 
     city_template, _ = load_city(city or default_city_path())
-    result = _init(province, out, city_roles=dict(city_template.roles))
+    result = _init(province, out, city=city_template)
     click.echo(f"Đã tạo {len(result.written)} hồ sơ trong {out}; giữ nguyên {len(result.skipped)} hồ sơ đã có.")
+    for warning in result.warnings:
+        _echo_problems([warning])
     if result.written:
-        click.echo("Hãy điền tên người ký (signer: name) trong từng hồ sơ trước khi chạy 'kehoach-gen build'.")
+        click.echo("Tạo bản nháp ngay: kehoach-gen build --draft; điền tên người ký (signer: name) trong "
+                   "từng hồ sơ trước khi tạo bản chính thức.")
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
@@ -391,16 +483,40 @@ def import_(source: Path, out: Path, previous: Path | None, force: bool) -> None
 
     if out.exists() and not force:
         raise click.UsageError(f"{out} đã có; dùng --force để ghi đè, hoặc chọn tên khác với -o.")
+    if out.parent.exists() and not out.parent.is_dir():
+        raise click.UsageError(f"{out.parent} là một tệp, không phải thư mục; chọn đường dẫn khác cho -o.")
     prev = load_city(previous)[0] if previous else None
     result = import_appendix(source, previous=prev)
     _echo_problems(result.warnings)
-    atomic_write(out, result.to_yaml())
+    try:
+        atomic_write(out, result.to_yaml())
+    except OSError as exc:
+        raise click.UsageError(f"không ghi được {out}: {exc.strerror or exc}") from None
     tasks = sum(1 for _ in result.appendix.all_tasks())
     click.echo(f"Đã nhập {tasks} nhiệm vụ vào {out}.")
     if result.unknown_agencies:
         click.secho("Các cơ quan chưa có mã vai trò (cần ánh xạ tay):", fg="yellow")
         for name in result.unknown_agencies:
             click.echo(f"  - {name}")
+
+
+@main.command(context_settings=CONTEXT_SETTINGS)
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=Path("schemas"),
+              show_default=True, help="Thư mục ghi hai tệp JSON Schema.")
+@click.option("--markdown", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Ghi thêm mô tả các khóa (Markdown), ví dụ docs/schema.md.")
+def schema(out: Path, markdown: Path | None) -> None:
+    """Ghi JSON Schema của mẫu thành phố và hồ sơ đơn vị, để VS Code gợi ý và kiểm tra khi gõ.
+
+    \b
+    Ví dụ:
+      kehoach-gen schema -o schemas --markdown docs/schema.md
+    Dòng đầu của hồ sơ: # yaml-language-server: $schema=../schemas/unit_profile.schema.json
+    """
+    from .schema import write_schemas
+
+    for path in write_schemas(out, markdown):
+        click.echo(f"Đã ghi {path}.")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -5,7 +5,11 @@ fields changed); the body section by section. The impact on a unit is found by a
 versions for it and comparing the two plans: a change to a task that does not apply to the
 unit's level affects none of its units, and a unit that overrides the changed field keeps its
 override ("override kept, review"). An override whose task disappeared is reported, never
-silently dropped.
+silently dropped. Tasks that only moved up or down in numbering are renumbering, not change.
+
+The text leads with one line per change and the number of units it reaches, then groups the
+units that share the same effect, with renumbering as one line per range; each unit's detail
+is behind ``verbose`` and in the JSON.
 """
 
 from __future__ import annotations
@@ -14,19 +18,18 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .adapt import UnitPlan, adapt
+from .adapt import Row, UnitPlan, adapt
 from .errors import InputError
 from .model import CityTemplate, Task, UnitProfile
 
-TASK_FIELDS = ("text", "lead", "coop", "outputs", "deadline", "levels", "pilot_only",
-               "unit", "xa", "phuong", "dac_khu")
+TASK_FIELDS = ("text", "lead", "coop", "outputs", "deadline", "levels", "pilot_only", "unit")
 OVERRIDABLE = ("text", "lead", "coop", "outputs", "deadline")
 FIELD_NAMES = {
     "text": "nội dung", "lead": "chủ trì", "coop": "phối hợp", "outputs": "sản phẩm",
     "deadline": "tiến độ", "levels": "cấp áp dụng", "pilot_only": "chỉ đơn vị làm điểm",
-    "unit": "cách viết cho cấp xã", "xa": "cách viết cho xã", "phuong": "cách viết cho phường",
-    "dac_khu": "cách viết cho đặc khu",
+    "unit": "cách viết cho cấp đơn vị",
 }
+_SHOWN_VALUES = ("text", "deadline", "lead", "coop", "outputs")
 
 
 @dataclass
@@ -37,6 +40,18 @@ class TaskChange:
     moved: tuple[str, str] | None = None   # (old section, new section)
     old: dict[str, Any] = field(default_factory=dict)
     new: dict[str, Any] = field(default_factory=dict)
+    units: int = 0                 # how many of the units compared it reaches
+
+    def describe(self) -> str:
+        """``~ B07: đổi tiến độ`` and the like."""
+        if self.kind == "added":
+            return f"+ {self.id}: thêm mới — {_short(self.new.get('text', ''))}"
+        if self.kind == "removed":
+            return f"- {self.id}: bỏ — {_short(self.old.get('text', ''))}"
+        what = ", ".join(FIELD_NAMES.get(f, f"cách viết cho cấp {f}") for f in self.fields)
+        if self.moved:
+            what = (what + "; " if what else "") + f"chuyển từ mục {self.moved[0]} sang {self.moved[1]}"
+        return f"~ {self.id}: đổi {what}"
 
 
 @dataclass
@@ -44,13 +59,29 @@ class UnitImpact:
     profile: str
     unit: str
     status: str                    # changed | review (only an override kept) | unchanged | error
-    tasks: list[str] = field(default_factory=list)       # task ids whose rows changed
+    tasks: list[str] = field(default_factory=list)       # task ids whose rows changed (not renumbering)
+    renumbered: list[str] = field(default_factory=list)  # "23–51 → 22–50", one range each
     body: bool = False
     header: bool = False
     sections: bool = False
     overrides_kept: list[str] = field(default_factory=list)   # "B07.deadline"
     orphan_overrides: list[str] = field(default_factory=list)  # override ids no longer in the city
     errors: list[str] = field(default_factory=list)
+
+    def effect(self) -> str:
+        """The change to this unit's plan in words (the same words for the same change)."""
+        parts = []
+        if self.tasks:
+            parts.append("nhiệm vụ " + ", ".join(self.tasks))
+        if self.renumbered:
+            parts.append("đánh số lại " + "; ".join(self.renumbered))
+        if self.body:
+            parts.append("nội dung Kế hoạch")
+        if self.sections:
+            parts.append("tiêu đề mục của phụ lục")
+        if self.header:
+            parts.append("phần đầu/Nơi nhận")
+        return "; ".join(parts) or "Kế hoạch không đổi vì đơn vị đã có thay đổi riêng"
 
 
 @dataclass
@@ -66,58 +97,60 @@ class CityDiff:
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2, default=str)
 
-    def to_text(self) -> str:
+    def to_text(self, *, verbose: bool = False) -> str:
         lines: list[str] = []
         if self.empty:
             lines.append("Hai mẫu thành phố giống nhau về nội dung.")
+        lines += self._changes_text()
+        if self.units:
+            lines += self._units_text(verbose)
+        return "\n".join(lines)
+
+    def _changes_text(self) -> list[str]:
+        lines = []
+        reach = f"/{len(self.units)} đơn vị" if self.units else ""
         if self.tasks:
             lines.append(f"Nhiệm vụ thay đổi ({len(self.tasks)}):")
             for c in self.tasks:
-                if c.kind == "added":
-                    lines.append(f"  + {c.id}: thêm mới — {_short(c.new.get('text', ''))}")
-                elif c.kind == "removed":
-                    lines.append(f"  - {c.id}: bỏ — {_short(c.old.get('text', ''))}")
-                else:
-                    what = ", ".join(FIELD_NAMES.get(f, f) for f in c.fields)
-                    if c.moved:
-                        what = (what + "; " if what else "") + f"chuyển từ mục {c.moved[0]} sang {c.moved[1]}"
-                    lines.append(f"  ~ {c.id}: đổi {what}")
-                    for f in c.fields:
-                        if f in ("text", "deadline", "lead", "coop", "outputs"):
-                            lines.append(f"      {FIELD_NAMES[f]}: {_short(c.old.get(f))} → {_short(c.new.get(f))}")
+                lines.append(f"  {c.describe()}" + (f" — ảnh hưởng {c.units}{reach}" if self.units else ""))
+                for f in c.fields:
+                    if f in _SHOWN_VALUES:
+                        lines.append(f"      {FIELD_NAMES[f]}: {_short(c.old.get(f))} → {_short(c.new.get(f))}")
         if self.sections:
             lines.append("Phần khác thay đổi:")
             lines.extend(f"  ~ {s}" for s in self.sections)
-        if self.units:
-            changed = [u for u in self.units if u.status in ("changed", "review")]
-            errors = [u for u in self.units if u.status == "error"]
-            same = [u for u in self.units if u.status == "unchanged"]
-            lines.append(f"Đơn vị bị ảnh hưởng hoặc cần xem lại: {len(changed)}/{len(self.units)}")
+        return lines
+
+    def _units_text(self, verbose: bool) -> list[str]:
+        changed = [u for u in self.units if u.status in ("changed", "review")]
+        same = [u for u in self.units if u.status == "unchanged"]
+        lines = [f"Đơn vị bị ảnh hưởng hoặc cần xem lại: {len(changed)}/{len(self.units)}"]
+        if verbose:
+            lines += [f"  * {u.unit} ({u.profile}): {u.effect()}" for u in changed]
+        else:
+            groups: dict[str, list[UnitImpact]] = {}
             for u in changed:
-                parts = []
-                if u.tasks:
-                    parts.append("nhiệm vụ " + ", ".join(u.tasks))
-                if u.body:
-                    parts.append("nội dung Kế hoạch")
-                if u.sections:
-                    parts.append("tiêu đề mục của phụ lục")
-                if u.header:
-                    parts.append("phần đầu/Nơi nhận")
-                if not parts:
-                    parts.append("Kế hoạch không đổi vì đơn vị đã có thay đổi riêng")
-                lines.append(f"  * {u.unit} ({u.profile}): {'; '.join(parts)}")
-                for o in u.overrides_kept:
-                    lines.append(f"      giữ thay đổi riêng của đơn vị, cần xem lại: {o}")
-            for u in self.units:
-                for o in u.orphan_overrides:
-                    lines.append(f"  ! {u.unit} ({u.profile}): thay đổi riêng cho nhiệm vụ {o} "
-                                 "nhưng thành phố đã bỏ nhiệm vụ này; xóa hoặc chuyển thành nhiệm vụ riêng")
-            for u in errors:
-                lines.append(f"  ! {u.unit} ({u.profile}): lỗi với mẫu mới: {'; '.join(u.errors)}")
-            if same:
-                lines.append(f"Không đổi: {len(same)} đơn vị"
-                             + (": " + ", ".join(u.unit for u in same) if len(same) <= 10 else ""))
-        return "\n".join(lines)
+                groups.setdefault(u.effect(), []).append(u)
+            for effect, units in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+                lines.append(f"  * {_names(units)}: {effect}")
+        for u in changed:
+            lines += [f"      {u.unit}: giữ thay đổi riêng của đơn vị, cần xem lại: {o}" for o in u.overrides_kept]
+        for u in self.units:
+            lines += [f"  ! {u.unit} ({u.profile}): thay đổi riêng cho nhiệm vụ {o} nhưng thành phố đã bỏ "
+                      "nhiệm vụ này; xóa hoặc chuyển thành nhiệm vụ riêng" for o in u.orphan_overrides]
+        lines += [f"  ! {u.unit} ({u.profile}): lỗi với mẫu mới: {'; '.join(u.errors)}"
+                  for u in self.units if u.status == "error"]
+        if same:
+            lines.append(f"Không đổi: {_names(same, limit=10)}")
+        if not verbose and changed:
+            lines.append("(Chi tiết từng đơn vị: --verbose; đầy đủ: --json.)")
+        return lines
+
+
+def _names(units: list[UnitImpact], limit: int = 3) -> str:
+    shown = ", ".join(u.unit for u in units[:limit])
+    more = f" và {len(units) - limit} đơn vị khác" if len(units) > limit else ""
+    return f"{len(units)} đơn vị ({shown}{more})" if len(units) > 1 else shown
 
 
 def _short(value: Any, n: int = 90) -> str:
@@ -136,25 +169,21 @@ def _task_dump(task: Task) -> dict[str, Any]:
 
 
 def _task_sections(city: CityTemplate) -> dict[str, tuple[str, Task]]:
-    out: dict[str, tuple[str, Task]] = {}
-    for group, section, task in city.appendix.all_tasks():
-        out[task.id] = (section.id if section else group.id, task)
-    return out
+    return {task.id: (section.id if section else group.id, task)
+            for group, section, task in city.appendix.all_tasks()}
 
 
 def diff_tasks(old: CityTemplate, new: CityTemplate) -> list[TaskChange]:
     a, b = _task_sections(old), _task_sections(new)
-    changes: list[TaskChange] = []
-    for tid, (_, task) in a.items():
-        if tid not in b:
-            changes.append(TaskChange(tid, "removed", old=_task_dump(task)))
+    changes = [TaskChange(tid, "removed", old=_task_dump(task)) for tid, (_, task) in a.items() if tid not in b]
     for tid, (sec, task) in b.items():
         if tid not in a:
             changes.append(TaskChange(tid, "added", new=_task_dump(task)))
             continue
         old_sec, old_task = a[tid]
         od, nd = _task_dump(old_task), _task_dump(task)
-        fields = [f for f in TASK_FIELDS if od.get(f) != nd.get(f)]
+        levels = sorted(set(old_task.by_level) | set(task.by_level))  # wording for one level
+        fields = [f for f in (*TASK_FIELDS, *levels) if od.get(f) != nd.get(f)]
         moved = (old_sec, sec) if old_sec != sec else None
         if fields or moved:
             changes.append(TaskChange(tid, "changed", fields=fields, moved=moved,
@@ -162,12 +191,11 @@ def diff_tasks(old: CityTemplate, new: CityTemplate) -> list[TaskChange]:
     return changes
 
 
-def diff_sections(old: CityTemplate, new: CityTemplate) -> list[str]:
-    out: list[str] = []
+def _body_changes(old: CityTemplate, new: CityTemplate) -> list[str]:
     ob, nb = old.body, new.body
-    for name, label in (("trich_yeu", "trích yếu"), ("can_cu", "căn cứ"), ("closing", "câu kết")):
-        if getattr(ob, name) != getattr(nb, name):
-            out.append(f"thân Kế hoạch: {label}")
+    out = [f"thân Kế hoạch: {label}" for name, label in
+           (("trich_yeu", "trích yếu"), ("can_cu", "căn cứ"), ("closing", "câu kết"))
+           if getattr(ob, name) != getattr(nb, name)]
     old_secs = {s.heading or str(i): s for i, s in enumerate(ob.sections)}
     new_secs = {s.heading or str(i): s for i, s in enumerate(nb.sections)}
     for heading, sec in new_secs.items():
@@ -176,21 +204,34 @@ def diff_sections(old: CityTemplate, new: CityTemplate) -> list[str]:
         elif old_secs[heading] != sec:
             out.append(f"thân Kế hoạch: mục '{heading}'")
     out.extend(f"thân Kế hoạch: bỏ mục '{h}'" for h in old_secs if h not in new_secs)
-    if old.plan != new.plan:
-        out.append("thông tin Kế hoạch của thành phố (số, ngày, tên)")
-    for key in sorted(set(old.roles) | set(new.roles)):
-        if old.roles.get(key) != new.roles.get(key):
-            out.append(f"vai trò '{key}'")
+    return out
+
+
+def _appendix_changes(old: CityTemplate, new: CityTemplate) -> list[str]:
+    out = []
     for og, ng in zip(old.appendix.groups, new.appendix.groups, strict=False):
         if og.title != ng.title:
             out.append(f"phụ lục: tiêu đề nhóm {ng.id}")
         old_s = {s.id: s for s in og.sections}
         for s in ng.sections:
-            if s.id in old_s and (old_s[s.id].title, old_s[s.id].unit, old_s[s.id].xa, old_s[s.id].phuong,
-                                  old_s[s.id].dac_khu) != (s.title, s.unit, s.xa, s.phuong, s.dac_khu):
+            before = old_s.get(s.id)
+            if before is not None and before.model_dump(exclude={"tasks", "task"}) != s.model_dump(
+                    exclude={"tasks", "task"}):
                 out.append(f"phụ lục: tiêu đề mục {s.id}")
     if old.appendix.footnotes != new.appendix.footnotes:
         out.append("phụ lục: chú thích")
+    return out
+
+
+def diff_sections(old: CityTemplate, new: CityTemplate) -> list[str]:
+    out = _body_changes(old, new)
+    if old.plan != new.plan:
+        out.append("thông tin Kế hoạch của thành phố (số, ngày, tên)")
+    out += [f"vai trò '{key}'" for key in sorted(set(old.roles) | set(new.roles))
+            if old.roles.get(key) != new.roles.get(key)]
+    if old.levels != new.levels or old.style != new.style:
+        out.append("cấp đơn vị hoặc cách trình bày")
+    out += _appendix_changes(old, new)
     if old.noi_nhan != new.noi_nhan or old.luu != new.luu:
         out.append("Nơi nhận")
     return out
@@ -211,13 +252,14 @@ def unit_impact(old: CityTemplate, new: CityTemplate, profile: UnitProfile, name
         impact.status = "error"
         impact.errors = [p.format() for p in exc.problems]
         return impact
-    _compare(before, after, impact)
+    _compare(before, after, impact, {c.id for c in changes if c.moved})
     for c in changes:
         ov = profile.overrides.get(c.id)
         if ov is not None and c.kind == "changed":
             kept = [f for f in c.fields if f in OVERRIDABLE and getattr(ov, f) is not None]
             impact.overrides_kept.extend(f"{c.id}.{f}" for f in kept)
-    if impact.tasks or impact.body or impact.header or impact.sections or impact.orphan_overrides:
+    if impact.tasks or impact.renumbered or impact.body or impact.header or impact.sections \
+            or impact.orphan_overrides:
         impact.status = "changed"
     elif impact.overrides_kept:
         impact.status = "review"
@@ -229,15 +271,67 @@ def _overriding(profile: UnitProfile, ids: set[str]) -> UnitProfile:
     return profile.model_copy(update={"overrides": {k: v for k, v in profile.overrides.items() if k in ids}})
 
 
-def _compare(before: UnitPlan, after: UnitPlan, impact: UnitImpact) -> None:
+def _groups(plan: UnitPlan) -> dict[str | None, str]:
+    """The group (A, B …) of each task row: numbers restart in each group."""
+    out: dict[str | None, str] = {}
+    group = ""
+    for r in plan.rows():
+        if r.kind == "group":
+            group = r.number
+        elif r.is_task:
+            out[r.task_id] = group
+    return out
+
+
+def _compare(before: UnitPlan, after: UnitPlan, impact: UnitImpact, moved: set[str]) -> None:
     rows_b = {r.task_id: r for r in before.tasks()}
     rows_a = {r.task_id: r for r in after.tasks()}
+    groups_b, groups_a = _groups(before), _groups(after)
     ids = list(dict.fromkeys([*rows_b, *rows_a]))
-    impact.tasks = [tid for tid in ids if tid is not None and rows_b.get(tid) != rows_a.get(tid)]
+    moves: dict[str, list[tuple[int, int]]] = {}
+    for tid in ids:
+        b, a = rows_b.get(tid), rows_a.get(tid)
+        if b == a or tid is None:
+            continue
+        if b is not None and a is not None and _same_but_number(b, a) and tid not in moved \
+                and groups_b[tid] == groups_a[tid]:
+            if b.number.isdigit() and a.number.isdigit():
+                moves.setdefault(groups_b[tid], []).append((int(b.number), int(a.number)))
+            continue
+        impact.tasks.append(tid)
+    impact.renumbered = [f"nhóm {g}: {r}" if g else r for g, pairs in moves.items() for r in _ranges(pairs)]
     impact.body = before.body != after.body or before.trich_yeu != after.trich_yeu
     impact.sections = [r for r in before.rows() if not r.is_task] != [r for r in after.rows() if not r.is_task]
     impact.header = (before.noi_nhan, before.issuer_lines, before.footnotes) != (
         after.noi_nhan, after.issuer_lines, after.footnotes)
+
+
+def _same_but_number(b: Row, a: Row) -> bool:
+    return b.kind == a.kind and (b.text, b.lead, b.coop, b.outputs, b.deadline) == (
+        a.text, a.lead, a.coop, a.outputs, a.deadline)
+
+
+def _ranges(moves: list[tuple[int, int]]) -> list[str]:
+    """``[(23, 22), (24, 23), (25, 24)]`` → ``["23–25 → 22–24"]``: one line per run of tasks
+    that moved by the same step."""
+    out: list[str] = []
+    run: list[tuple[int, int]] = []
+    for old, new in sorted(moves):
+        if run and old == run[-1][0] + 1 and new - old == run[-1][1] - run[-1][0]:
+            run.append((old, new))
+            continue
+        if run:
+            out.append(_range(run))
+        run = [(old, new)]
+    if run:
+        out.append(_range(run))
+    return out
+
+
+def _range(run: list[tuple[int, int]]) -> str:
+    if len(run) == 1:
+        return f"{run[0][0]} → {run[0][1]}"
+    return f"{run[0][0]}–{run[-1][0]} → {run[0][1]}–{run[-1][1]}"
 
 
 def diff_cities(old: CityTemplate, new: CityTemplate,
@@ -248,4 +342,6 @@ def diff_cities(old: CityTemplate, new: CityTemplate,
     old_ids, new_ids = set(old.task_index()), set(new.task_index())
     for name, profile in profiles or []:
         result.units.append(unit_impact(old, new, profile, name, changes, old_ids, new_ids))
+    for c in changes:
+        c.units = sum(1 for u in result.units if c.id in u.tasks)
     return result

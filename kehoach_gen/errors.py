@@ -8,9 +8,36 @@ turns these into messages and exit codes.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+Loc = tuple[str | int, ...]
+
+
+def dotted(loc: Loc) -> str:
+    """``("appendix", "groups", 1, "tasks", 3, "lead")`` → ``appendix.groups[1].tasks[3].lead``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def number(n: int) -> str:
+    """``100000`` → ``100.000``: thousands grouped with dots, as Vietnamese writes them."""
+    return f"{n:,}".replace(",", ".")
+
+
+def did_you_mean(word: str, choices: Iterable[str], *, n: int = 3, cutoff: float = 0.6,
+                 template: str = "Có phải: {}?") -> str:
+    """"Có phải: B01, B02?" for the choices that look like ``word``; "" when none does.
+    ``template`` shapes the question ("Có phải ý bạn là '{}'?" for one key)."""
+    close = difflib.get_close_matches(word, list(choices), n=n, cutoff=cutoff)
+    return template.format(", ".join(close)) if close else ""
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,30 @@
-"""Writing files so that nothing already there is lost: temporary file, then rename."""
+"""Writing files so that nothing already there is lost: temporary file, then rename.
+
+The temporary file is private while it is written (``mkstemp`` makes it 0600); before it takes
+the final name it gets the permissions any new file of the user gets (0666 less the umask), so
+colleagues sharing a folder can open what kehoach-gen writes.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import tempfile
 from pathlib import Path
+
+
+@functools.lru_cache(maxsize=1)
+def _umask() -> int:
+    # os.umask can only be read by setting it; done once, before any worker starts
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets in this process: 0666 less the umask (0644 with umask 022)."""
+    return 0o666 & ~_umask()
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -17,6 +36,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             f.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(f.fileno(), new_file_mode())
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:

@@ -20,27 +20,21 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 
-from .errors import InputError, Problem, rel
-
-Loc = tuple[str | int, ...]
+from .errors import InputError, Loc, Problem, dotted, number, rel
 
 _YAML_TAG = "tag:yaml.org,2002:"
 _SAFE_TAGS = {_YAML_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
-# Far more values than any city template has; an alias "bomb" (&a [*b, *b, …]) stops here.
+# Bounds far above any real input (the Hải Phòng city template is 112 KB with 9,000 values and
+# no text over 2,000 characters), so that no file, however made, can stall or exhaust the
+# machine: a file is refused above MAX_FILE_BYTES before it is read, a text above MAX_TEXT
+# characters, and an alias "bomb" (&a [*b, *b, …]) once its values, or the characters they
+# expand to, pass MAX_VALUES or MAX_EXPANDED.
+MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_TEXT = 50_000
 MAX_VALUES = 200_000
+MAX_EXPANDED = 4_000_000
 _EMPTY_HINT = ("Sao chép một tệp mẫu rồi sửa (hồ sơ đơn vị: unit_profiles/tan_an.yaml; "
                "mẫu thành phố: city_template.yaml)")
-
-
-def dotted(loc: Loc) -> str:
-    """``("appendix", "groups", 1, "tasks", 3, "lead")`` → ``appendix.groups[1].tasks[3].lead``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 def bad_char(ch: str) -> bool:
@@ -122,10 +116,17 @@ def _decode(raw: bytes, name: str | None) -> str:
     return text
 
 
+# The characters bad_char() refuses, as one class, so a long line is scanned in C.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u2028\u2029]")
+_TAB_INDENT = re.compile(r"^[ ]*(?:-[ ]*)?\t", re.MULTILINE)
+
+
 def _scan_text(text: str, name: str | None) -> tuple[list[Problem], bool]:
     """Problems visible in the raw text, and whether the text can still be parsed (a tab in the
     indentation cannot be guessed away; a stray control character can be set aside)."""
     problems: list[Problem] = []
+    if not _TAB_INDENT.search(text) and not _BAD_CHARS.search(text):
+        return problems, True
     parsable = True
     for lineno, line in enumerate(text.split("\n"), start=1):  # not splitlines(): it breaks at \x0b too
         if line.lstrip(" ").startswith("\t") or re.match(r"^[ ]*-\t", line):
@@ -134,12 +135,13 @@ def _scan_text(text: str, name: str | None) -> tuple[list[Problem], bool]:
                 message="dòng thụt lề bằng phím Tab; YAML chỉ cho phép dấu cách",
                 file=name, line=lineno, hint="Thay mỗi Tab ở đầu dòng bằng dấu cách (2 dấu cách một cấp)",
             ))
-        for col, ch in enumerate(line, start=1):
-            if bad_char(ch):
-                problems.append(Problem(
-                    message=f"có {_char_text(ch)} ở cột {col}",
-                    file=name, line=lineno, hint="Xóa ký tự đó (thường do sao chép từ Word hoặc PDF)",
-                ))
+        for m in _BAD_CHARS.finditer(line):
+            problems.append(Problem(
+                message=f"có {_char_text(m.group())} ở cột {m.start() + 1}",
+                file=name, line=lineno, hint="Xóa ký tự đó (thường do sao chép từ Word hoặc PDF)",
+            ))
+            if len(problems) > 50:  # a binary file: the first ones say enough
+                return problems, False
     return problems, parsable
 
 
@@ -204,13 +206,14 @@ class _Builder:
         self.problems = problems
         self.constructor = SafeConstructor()
         self.count = 0
+        self.expanded = 0  # characters of every text built, aliases counted each time
         self.path: set[int] = set()  # nodes being built: an alias to one of them is a cycle
 
     def build(self, node: yaml.Node, loc: Loc) -> Any:
         self.count += 1
         if self.count > MAX_VALUES:
             raise InputError([self.loaded.problem(
-                loc[:1], f"tệp có quá nhiều giá trị (trên {MAX_VALUES:,}) khi mở rộng bí danh (*…)",
+                loc[:1], f"tệp có quá nhiều giá trị (trên {number(MAX_VALUES)}) khi mở rộng bí danh (*…)",
                 "Bỏ các bí danh (&…, *…) lồng nhau; viết thẳng giá trị")])
         self.loaded.lines[loc] = node.start_mark.line + 1
         if node.tag not in _SAFE_TAGS:
@@ -246,6 +249,16 @@ class _Builder:
                                                          'Đặt giá trị trong dấu nháy kép nếu đó là văn bản'))
                 return None
         if isinstance(value, str):
+            self.expanded += len(value)
+            if self.expanded > MAX_EXPANDED:
+                raise InputError([self.loaded.problem(
+                    loc[:1], f"tệp mở rộng thành quá nhiều chữ (trên {number(MAX_EXPANDED)} ký tự) qua bí danh (*…)",
+                    "Bỏ các bí danh (&…, *…) trỏ tới văn bản dài; viết thẳng giá trị")])
+            if len(value) > MAX_TEXT:
+                self.problems.append(self.loaded.problem(
+                    loc, f"văn bản dài {number(len(value))} ký tự, quá giới hạn {number(MAX_TEXT)} ký tự",
+                    "Một đoạn của kế hoạch không dài như vậy; kiểm tra tệp có bị dán nhầm nội dung"))
+                return None
             value = unicodedata.normalize("NFC", value)
             bad = next((ch for ch in value if bad_char(ch)), None)
             if bad is not None:
@@ -363,7 +376,7 @@ def load_yaml(path: str | Path, *, recover: bool = False) -> Loaded:
     """Read and parse a YAML file (UTF-8) safely (``recover``: see :func:`load_yaml_text`)."""
     p = Path(path)
     try:
-        raw = p.read_bytes()
+        raw = read_bounded(p, MAX_FILE_BYTES, "tệp YAML")
     except FileNotFoundError:
         raise InputError([Problem(message="không tìm thấy tệp", file=rel(p),
                                   hint="Kiểm tra lại đường dẫn")]) from None
@@ -372,6 +385,30 @@ def load_yaml(path: str | Path, *, recover: bool = False) -> Loaded:
     except OSError as exc:
         raise InputError([Problem(message=f"không đọc được tệp: {exc.strerror}", file=rel(p))]) from None
     return load_yaml_text(_decode(raw, rel(p)), p, recover=recover)
+
+
+def read_bounded(path: Path, limit: int, what: str) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, else :class:`InputError`.
+
+    A device, a pipe or a symlink to one (``/dev/zero``) is refused before reading, and never
+    more than ``limit`` + 1 bytes are read, so no file can stall or exhaust the machine.
+    """
+    import os
+    import stat
+
+    st = os.stat(path)  # FileNotFoundError, IsADirectoryError … are the caller's
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError([Problem(message=f"không phải tệp thường (thiết bị hoặc ống dẫn), không đọc {what}",
+                                  file=rel(path), hint="Chỉ ra một tệp trên đĩa")])
+    with open(path, "rb") as f:
+        raw = f.read(limit + 1)
+    if len(raw) > limit:
+        raise InputError([Problem(
+            message=f"tệp quá lớn (trên {limit // (1024 * 1024)} MB) để là {what}",
+            file=rel(path), hint="Kiểm tra lại đường dẫn: hồ sơ đơn vị chỉ vài KB, mẫu thành phố dưới 1 MB")])
+    return raw
 
 
 def describe_source(tag: str, text: str, value: Any) -> str:

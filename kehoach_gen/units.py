@@ -12,7 +12,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,93 +20,20 @@ from vietnam_provinces import Province, Ward
 
 from .errors import InputError, OutputError, Problem
 from .files import atomic_write
-from .model import LEVEL_NAMES, LEVELS, Level, Role, normalize_level, unit_full_name
-
-# ---------------------------------------------------------------------------------------------
-# Spelling
-
-# The five tone marks as combining characters (NFD). The other marks (circumflex, breve, horn)
-# make a different letter and are never moved.
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-_SYLLABLE_RE = re.compile(r"[^\W\d_]+")
-_DASHES_RE = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
-# oa, oe, uy: the only vowel pairs whose tone placement varies.
-_VARIABLE_PAIRS = {("o", "a"), ("o", "e"), ("u", "y")}
-
-
-def _split_marks(syllable: str) -> list[tuple[str, str]]:
-    """An NFD syllable as (base letter, combining marks) pairs."""
-    out: list[tuple[str, str]] = []
-    for ch in syllable:
-        if unicodedata.combining(ch) and out:
-            base, marks = out[-1]
-            out[-1] = (base, marks + ch)
-        else:
-            out.append((ch, ""))
-    return out
-
-
-def _modern_syllable(match: re.Match[str]) -> str:
-    syllable = match.group(0)
-    letters = _split_marks(unicodedata.normalize("NFD", syllable))
-    # Only an open syllable ending in oa/oe/uy with the tone on its second vowel changes:
-    # "hoà" → "hòa", "thuỷ" → "thủy". With a final consonant ("hoàng", "huỳnh") or a third
-    # vowel ("hoài", "khuỷu") the tone stays where it is in both styles.
-    if len(letters) < 2:
-        return syllable
-    (first, first_marks), (second, second_marks) = letters[-2], letters[-1]
-    if (first.lower(), second.lower()) not in _VARIABLE_PAIRS or first_marks:
-        return syllable
-    tone = [m for m in second_marks if m in _TONES]
-    if not tone:
-        return syllable
-    before = letters[-3][0].lower() if len(letters) >= 3 else ""
-    # In "quý", "quỳnh" the u belongs to the consonant qu; y is the only vowel and keeps the tone.
-    if first.lower() == "u" and before == "q":
-        return syllable
-    # A vowel before the pair makes it part of a longer cluster, not oa/oe/uy.
-    if before and before in "aeiouy":
-        return syllable
-    rest = "".join(m for m in second_marks if m not in _TONES)
-    letters[-2] = (first, "".join(tone))
-    letters[-1] = (second, rest)
-    return unicodedata.normalize("NFC", "".join(b + m for b, m in letters))
-
-
-def modern_spelling(text: str) -> str:
-    """``text`` in NFC with the tone of open oa/oe/uy syllables on the first vowel.
-
-    "Thuỷ Nguyên" → "Thủy Nguyên", "Hoà Bình" → "Hòa Bình", "Uỷ ban" → "Ủy ban": the placement
-    Vietnamese administrative documents use (Nghị định 30 forms write "Ủy ban", "Hòa"). Nothing
-    else changes: "quý", "Quỳnh" (qu is a consonant), "hoàng", "huỳnh" (final consonant), "hoài",
-    "khuỷu" (three vowels) are already the same in both placements. Case is kept.
-    """
-    return _SYLLABLE_RE.sub(_modern_syllable, unicodedata.normalize("NFC", text))
-
-
-def _tidy(text: str) -> str:
-    """NFC, one space between words, straight apostrophes, " - " around dashes."""
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
-    text = _DASHES_RE.sub(" - ", " ".join(text.split()))
-    return text.strip(" -")
-
-
-@functools.lru_cache(maxsize=8192)  # the official names are compared again for every profile
-def canonical_name(text: str) -> str:
-    """A comparison key: equal for names that differ only in case, spacing or tone placement.
-
-    ``canonical_name("Thuỷ  Nguyên") == canonical_name("THỦY NGUYÊN") == "thủy nguyên"``.
-    Tones and other diacritics still count: "Cẩm Giang" and "Cẩm Giàng" are two different xã.
-    """
-    return unicodedata.normalize("NFC", modern_spelling(_tidy(text)).lower())
-
-
-def ascii_fold(text: str) -> str:
-    """``text`` without any diacritic, lower case: "Đồ Sơn" → "do son"."""
-    nfd = unicodedata.normalize("NFD", _tidy(text).replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in nfd if not unicodedata.combining(ch)).lower()
-
+from .model import (
+    DEFAULT_LEVELS,
+    LEVEL_NAMES,
+    LEVELS,
+    CityTemplate,
+    Level,
+    LevelSpec,
+    Role,
+    resolve_level,
+    unit_full_name,
+)
+from .spelling import ascii_fold, canonical_name, modern_spelling
+from .spelling import slug as file_stem
+from .spelling import tidy as _tidy
 
 # ---------------------------------------------------------------------------------------------
 # The official list
@@ -302,7 +228,7 @@ def check_unit(
         return [Problem(
             message=p.message, file=file, line=key_line, key=p.key, hint=p.hint, warning=True,
         ) for p in exc.problems]
-    lvl = normalize_level(level)
+    lvl = resolve_level(level, DEFAULT_LEVELS) or level
     if lvl not in LEVELS:
         return []  # the profile's own validation reports a bad level
     level_name = LEVEL_NAMES[lvl]
@@ -347,13 +273,8 @@ def check_unit(
 
 
 def slug(unit: OfficialUnit | str) -> str:
-    """An ASCII file-name stem: "Tân An" → "tan_an", "Đồ Sơn" → "do_son".
-
-    Only ``a-z``, ``0-9`` and ``_``: never a path separator, a dot or an empty string.
-    """
-    name = unit.name if isinstance(unit, OfficialUnit) else unit
-    text = re.sub(r"[^a-z0-9]+", "_", ascii_fold(name)).strip("_")
-    return text or "don_vi"
+    """An ASCII file-name stem: "Tân An" → "tan_an" (see :func:`kehoach_gen.spelling.slug`)."""
+    return file_stem(unit.name if isinstance(unit, OfficialUnit) else unit)
 
 
 def profile_filename(unit: OfficialUnit, all_units: Iterable[OfficialUnit]) -> str:
@@ -381,10 +302,12 @@ def profile_filename(unit: OfficialUnit, all_units: Iterable[OfficialUnit]) -> s
 
 @dataclass
 class InitResult:
-    """What :func:`init_units` did: files written, and files left alone because they existed."""
+    """What :func:`init_units` did: files written, files left alone because they existed, and
+    warnings (a province other than the template's, units of a level the template lacks)."""
 
     written: list[Path] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def _q(text: str) -> str:
@@ -407,12 +330,13 @@ def _comment(text: str) -> str:
 
 
 _PROFILE_TEMPLATE = """\
+# yaml-language-server: $schema={schema}
 # HỒ SƠ ĐƠN VỊ: {full_name_cap}, {province_full}
 # Mã đơn vị hành chính: {code} (danh sách chính thức theo gói vietnam-provinces).
 # Dòng bắt đầu bằng dấu # là ghi chú, chương trình bỏ qua. Chỉ sửa phần sau dấu hai chấm;
 # giữ nguyên dấu ngoặc kép "…" quanh chữ và khoảng trắng đầu dòng.
 
-# Cấp đơn vị: xa (xã), phuong (phường) hoặc dac_khu (đặc khu). Không cần sửa.
+# Cấp đơn vị: {levels_help}. Không cần sửa.
 level: {level}
 
 # Tên đơn vị, không kèm chữ "{level_name}" ở đầu (đúng theo danh sách chính thức).
@@ -439,12 +363,13 @@ pilot: false
 
 # Người ký Kế hoạch.
 signer:
-  # BẮT BUỘC ĐIỀN: họ tên người ký, ví dụ "Nguyễn Văn A" (không ghi học hàm, học vị).
+  # BẮT BUỘC ĐIỀN trước bản chính thức: họ tên người ký, ví dụ "Nguyễn Văn A" (không ghi học
+  # hàm, học vị). Bản nháp (kehoach-gen build --draft) để trống được.
   name: ""
-  # Chức vụ: "Chủ tịch", hoặc "Phó Chủ tịch" khi Phó Chủ tịch ký thay.
-  position: "Chủ tịch"
-  # Thẩm quyền ký: "TM." khi Chủ tịch ký; "KT." khi Phó Chủ tịch ký thay Chủ tịch.
-  authority: "TM."
+  # Chức vụ: "{head}" (ký {head_line}), hoặc "Phó {head}" (ký KT. {head_upper}).
+  # Thẩm quyền ký theo chức vụ; chỉ ghi thêm 'authority:' khi ký thừa lệnh (TL.), thừa ủy
+  # quyền (TUQ.), hoặc 'authority: không' khi {head} ký trực tiếp (không có dòng TM.).
+  position: "{head}"
 
 # Nơi nhận: thêm (add) hoặc bớt (remove) so với danh sách mặc định, mỗi nơi một dòng, ví dụ:
 #   add:
@@ -474,13 +399,13 @@ def _fill_placeholders(text: str, unit: OfficialUnit) -> str:
 
 
 def _default_departments(
-    unit: OfficialUnit, city_roles: Mapping[str, str | Sequence[str] | Role],
+    unit: OfficialUnit, city_roles: Mapping[str, str | Sequence[str] | Role], level: str, spec: LevelSpec,
 ) -> list[tuple[str, str]]:
     out = []
     for key, value in city_roles.items():
         name: str | Sequence[str] | None = value if not isinstance(value, Role) else (
-            None if value.drop else value.for_level(unit.level)  # None: a city body
-        )
+            None if value.drop else value.by_level.get(level) or spec.departments.get(key) or value.unit
+        )  # None: a city body
         # A list of role keys is an alias that follows those roles: nothing of its own to rename.
         if isinstance(name, str):
             out.append((_comment(key), _comment(_fill_placeholders(name, unit))))
@@ -488,7 +413,9 @@ def _default_departments(
 
 
 def profile_text(
-    unit: OfficialUnit, city_roles: Mapping[str, str | Sequence[str] | Role] | None = None,
+    unit: OfficialUnit, city_roles: Mapping[str, str | Sequence[str] | Role] | None = None, *,
+    level: str | None = None, spec: LevelSpec | None = None, levels_help: str = "",
+    schema: str = "unit_profile.schema.json",
 ) -> str:
     """The YAML of a blank profile for ``unit``, with a Vietnamese comment on every key.
 
@@ -497,7 +424,8 @@ def profile_text(
     for the unit's level); they are listed in the comment above ``departments`` so a clerk sees
     what each key means and what to rename.
     """
-    defaults = _default_departments(unit, city_roles or {})
+    spec = spec or DEFAULT_LEVELS[unit.level]
+    defaults = _default_departments(unit, city_roles or {}, level or unit.level, spec)
     lines = []
     if defaults:
         lines.append(f"# Để {{}} thì dùng tên mặc định của cấp {unit.level_name}:\n")
@@ -513,13 +441,17 @@ def profile_text(
     lines.append(f"#   {example_key}: {_q(example)}\n")
     departments_help = "".join(lines)
     full = unit.full_name
+    head_line = f"TM. {spec.body.upper()}" if spec.collective else spec.head.upper()
     return _PROFILE_TEMPLATE.format(
+        schema=schema,
         full_name_cap=full[:1].upper() + full[1:],
         province_full=unit.province_full_name,
         province_type=unit.province_type,
         code=unit.code,
-        level=unit.level,
+        level=level or unit.level,
         level_name=unit.level_name,
+        levels_help=levels_help or "xa (xã), phuong (phường) hoặc dac_khu (đặc khu)",
+        head=spec.head, head_upper=spec.head.upper(), head_line=head_line,
         name=_q(unit.name),
         province=_q(unit.province),
         place=_q(unit.name),
@@ -533,28 +465,67 @@ def init_units(
     folder: str | Path,
     *,
     city_roles: Mapping[str, str | Sequence[str] | Role] | None = None,
+    city: CityTemplate | None = None,
 ) -> InitResult:
-    """Write a blank profile for every unit of ``province`` into ``folder``.
+    """Write a blank profile for every unit of ``province`` into ``folder``, with the JSON
+    Schema editors use to complete and check them (``unit_profile.schema.json``).
 
-    Files that already exist are left untouched and listed in ``skipped``: running it again
-    after clerks have edited some profiles is safe. Raises :class:`InputError` for an unknown
-    province and :class:`OutputError` when a file cannot be written.
+    With the ``city`` template, each unit gets the template's level for its type (a unit of a
+    type the template does not serve is skipped, with a warning) and the template's department
+    names in its comments; a province other than the template's is a warning. Files that
+    already exist are left untouched and listed in ``skipped``: running it again after clerks
+    have edited some profiles is safe. Raises :class:`InputError` for an unknown province and
+    :class:`OutputError` when a file cannot be written.
     """
+    from .model import UnitProfile
+    from .schema import PROFILE_SCHEMA, schema_text
+
     units = official_units(province)
+    levels: Mapping[str, LevelSpec] = city.levels if city is not None else DEFAULT_LEVELS
+    by_type = {spec.official: key for key, spec in levels.items() if spec.official}
+    roles = dict(city.roles) if city is not None else (city_roles or {})
+    levels_help = ", ".join(f"{k} ({v.name})" for k, v in levels.items())
     target = Path(folder)
     result = InitResult()
+    if city is not None and units and canonical_name(units[0].province) != canonical_name(
+            province_name(city.plan.province) if _is_province(city.plan.province) else city.plan.province):
+        result.warnings.append(Problem(
+            message=f"mẫu thành phố là Kế hoạch của {city.plan.issuer}, còn hồ sơ là của "
+                    f"{units[0].province_full_name}", key="province", warning=True,
+            hint=f"Dùng mẫu Kế hoạch của {units[0].province_full_name} (--city) khi tạo Kế hoạch"))
     try:
         target.mkdir(parents=True, exist_ok=True)
+        schema_path = target / PROFILE_SCHEMA
+        text = schema_text(UnitProfile)
+        if not schema_path.exists() or schema_path.read_text(encoding="utf-8") != text:
+            atomic_write(schema_path, text)
     except OSError as exc:
-        raise OutputError(f"không tạo được thư mục '{target}': {exc.strerror or exc}") from exc
+        raise OutputError(f"không ghi được vào thư mục '{target}': {exc.strerror or exc}") from exc
+    skipped_types: dict[str, int] = {}
     for unit in units:
+        key = by_type.get(unit.level_name)
+        if key is None:
+            skipped_types[unit.level_name] = skipped_types.get(unit.level_name, 0) + 1
+            continue
         path = target / profile_filename(unit, units)
         if path.exists():
             result.skipped.append(path)
             continue
         try:
-            atomic_write(path, profile_text(unit, city_roles))
+            atomic_write(path, profile_text(unit, roles, level=key, spec=levels[key], levels_help=levels_help))
         except OSError as exc:
             raise OutputError(f"không ghi được tệp '{path}': {exc.strerror or exc}") from exc
         result.written.append(path)
+    for kind, n in skipped_types.items():
+        result.warnings.append(Problem(
+            message=f"bỏ qua {n} {kind}: mẫu thành phố không có cấp '{kind}'", key="levels", warning=True,
+            hint="Khai báo cấp đó ở mục 'levels' của mẫu thành phố (kèm 'official') rồi chạy lại"))
     return result
+
+
+def _is_province(text: str) -> bool:
+    try:
+        _find_province(text)
+    except InputError:
+        return False
+    return True

@@ -169,11 +169,13 @@ def test_inline_layout_puts_the_tasks_in_the_body() -> None:
         "- Thời gian thực hiện: Thường xuyên.",
     ]
     assert "(Chi tiết theo Phụ lục kèm theo)" not in body
-    # group B has sections: they are the numbered headings, its tasks the points
-    assert "2. Ban hành Bộ tiêu chí “Xã thượng tôn”" in body
-    assert body[body.index("2. Ban hành Bộ tiêu chí “Xã thượng tôn”") + 1].startswith("- Đơn vị chủ trì:")
-    assert "3. Thể chế trên địa bàn xã (02 nhiệm vụ)" in body
+    # group B keeps its own heading; its sections are numbered under it (1.1.), tasks are points
+    assert body.index("2. Nhiệm vụ cụ thể") < body.index("2.1. Ban hành Bộ tiêu chí “Xã thượng tôn”")
+    assert body[body.index("2.1. Ban hành Bộ tiêu chí “Xã thượng tôn”") + 1].startswith("- Đơn vị chủ trì:")
+    assert "2.2. Thể chế trên địa bàn xã (02 nhiệm vụ)" in body
     assert "b) Thanh tra" in body
+    # everything the appendix carries: outputs too
+    assert "- Sản phẩm đầu ra: Quyết định; Báo cáo." in body
 
 
 def test_noi_nhan_is_composed_in_a_stable_order() -> None:
@@ -255,10 +257,10 @@ def test_a_body_does_not_cooperate_with_itself() -> None:
 
 
 @pytest.mark.parametrize(("text", "message"), [
-    ("{{ 'x' * 10**9 }}", "chỗ điền chuỗi quá dài"),
-    ("{{ ['x'] * 1000000000 }}", "chỗ điền chuỗi quá dài"),
-    ("{{ 2 ** 100000000 }}", "chỗ điền số mũ quá lớn"),
-    ("{% for i in range(10**8) %}x{% endfor %}", "không tồn tại"),
+    ("{{ 'x' * 10**9 }}", "chỗ điền dùng phép tính '*', không được phép"),
+    ("{{ ['x'] * 1000000000 }}", "chỗ điền dùng phép tính '*', không được phép"),
+    ("{{ 2 ** 100000000 }}", "chỗ điền dùng phép tính '**', không được phép"),
+    ("{% for i in range(10**8) %}x{% endfor %}", "chỗ điền dùng vòng lặp 'for', không được phép"),
 ])
 def test_placeholders_cannot_exhaust_memory_or_time(text: str, message: str) -> None:
     with pytest.raises(InputError) as exc:

@@ -61,6 +61,12 @@ def _override(data: dict[str, Any], text: str) -> None:
     data["overrides"] = {"B01": {"text": text}}
 
 
+def _position(data: dict[str, Any], text: str) -> None:
+    # any title is a valid position for one signing by authorisation of the chairman (TUQ.);
+    # the chairman's and deputies' own titles have rules of their own (tests/test_signing.py)
+    data["signer"].update(position=text, authority="TUQ.")
+
+
 def _noi_nhan(data: dict[str, Any], text: str) -> None:
     data["noi_nhan"] = {"add": [text]}
 
@@ -73,7 +79,7 @@ FIELDS: dict[str, tuple[Setter, Callable[[str], str]]] = {
     "name": (_set("name"), _collapse),
     "place": (_set("place"), _collapse),
     "signer.name": (_set("signer.name"), _collapse),
-    "signer.position": (_set("signer.position"), lambda t: _collapse(t.upper())),
+    "signer.position": (_position, lambda t: _collapse(t.upper())),
     "noi_nhan.add": (_noi_nhan, lambda t: _collapse(_collapse(t).rstrip(";.,"))),
     "departments.tu_phap": (_set("departments.tu_phap"), _collapse),
     "local_tasks.text": (_local_task, _collapse),

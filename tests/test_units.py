@@ -260,7 +260,11 @@ def test_profile_filename_adds_the_level_for_a_name_at_two_levels():
 def test_init_units_writes_one_valid_profile_per_unit(tmp_path: Path, hp: list[OfficialUnit]):
     result = init_units(HP, tmp_path)
     assert len(result.written) == 114 and result.skipped == []
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in result.written)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".yaml") == sorted(p.name for p in result.written)
+    # beside them, the JSON Schema their first line names, so an editor completes and checks them
+    assert (tmp_path / "unit_profile.schema.json").is_file()
+    assert all(p.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=unit_profile.schema.json\n")
+               for p in result.written)
     by_file = {profile_filename(u, hp): u for u in hp}
     for path in result.written:
         raw = path.read_bytes()
@@ -275,7 +279,7 @@ def test_init_units_writes_one_valid_profile_per_unit(tmp_path: Path, hp: list[O
         assert profile.number is None and profile.date.year is None and not profile.pilot
         assert profile.departments == {} and profile.overrides == {}
         assert profile.signer.name == "" and profile.signer.position == "Chủ tịch"
-        assert profile.signer.authority == "TM."
+        assert profile.signer.authority is None  # follows from the position: TM. for the chairman
         assert check_unit(profile.name, profile.level, profile.province or "") == []
         # The project's strict loader reads it too (no tabs, no duplicate keys, no odd tags).
         UnitProfile.model_validate(load_yaml(path).data)

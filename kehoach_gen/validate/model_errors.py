@@ -1,28 +1,24 @@
-"""Validation of loaded YAML against the model, with every problem located and explained.
+"""pydantic's errors as located Vietnamese problems.
 
 pydantic reports errors by location (``("appendix", "groups", 1, …)``) in English; here each
 becomes a :class:`Problem` with the file's line, the dotted key, a Vietnamese message and a
 fix: an unknown key gets "did you mean", a value YAML read as something else (``no`` → false,
 ``05`` → 5, ``2026-05-02`` → a date) is explained with the text as written, a missing key is
-named. The city template's cross-references (role keys, ids, placeholders) are checked here
-too, so that a mistake is found before any unit is generated.
+named.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 import types
 import typing
-from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import InputError, Problem
-from .loading import Loaded, Loc, describe_source, load_yaml
-from .model import LEVELS, Assignment, Block, CityTemplate, UnitProfile
+from ..errors import InputError, Loc, Problem, did_you_mean
+from ..loading import Loaded, describe_source
+from ..model import DEFAULT_LEVELS, Assignment, CityTemplate, UnitProfile
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -62,6 +58,10 @@ def _model_at(model: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
             origin = typing.get_origin(cand)
             if isinstance(cand, type) and issubclass(cand, BaseModel) and isinstance(part, str):
                 field = cand.model_fields.get(part)
+                if field is None and "by_level" in cand.model_fields:
+                    field = cand.model_fields["by_level"]  # a level's key: its wording
+                    nxt = typing.get_args(_unwrap(field.annotation)[0])[1]
+                    break
                 if field is not None:
                     nxt = field.annotation
                     break
@@ -197,17 +197,24 @@ def _need_mapping(loaded: Loaded, loc: Loc, value: Any, model: type[BaseModel]) 
                           f"Viết các khóa con trên các dòng dưới '{key}:', thụt lề 2 dấu cách{example}")
 
 
-def _translate(err: dict[str, Any], loaded: Loaded, model: type[BaseModel]) -> Problem:
+def _keys(model: type[BaseModel] | None, levels: list[str]) -> list[str]:
+    """The keys a mapping of ``model`` may hold: its fields, and the level keys where it takes
+    wording per level."""
+    if model is None:
+        return []
+    fields = [f for f in model.model_fields if f != "by_level"]
+    return fields + (levels if "by_level" in model.model_fields else [])
+
+
+def _translate(err: dict[str, Any], loaded: Loaded, model: type[BaseModel], levels: list[str]) -> Problem:
     loc: Loc = tuple(err["loc"])
     etype = err["type"]
     value = err.get("input")
     shown = _shown(loaded, loc, value)
     if etype == "extra_forbidden":
-        parent = _model_at(model, loc[:-1])
         key = str(loc[-1])
-        choices = list(parent.model_fields) if parent else []
-        close = difflib.get_close_matches(key, choices, n=1, cutoff=0.5)
-        hint = f"Có phải ý bạn là '{close[0]}'?" if close else (
+        choices = _keys(_model_at(model, loc[:-1]), levels)
+        hint = did_you_mean(key, choices, n=1, cutoff=0.5, template="Có phải ý bạn là '{}'?") or (
             f"Các khóa dùng được: {', '.join(choices)}" if choices else "")
         return loaded.problem(loc, f"khóa '{key}' không có trong mẫu", hint)
     if etype == "missing":
@@ -231,8 +238,6 @@ def _translate(err: dict[str, Any], loaded: Loaded, model: type[BaseModel]) -> P
         return _wrong_type(loaded, loc, value, expected, model)
     if etype == "literal_error":
         expected = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").replace("'", "")
-        if "level" in loc or "levels" in loc:
-            return loaded.problem(loc, f"cấp '{shown}' không hợp lệ", "Dùng một trong: xã, phường, đặc khu")
         return loaded.problem(loc, f"giá trị '{shown}' không hợp lệ", f"Dùng một trong: {expected}")
     if etype in ("value_error", "assertion_error"):
         msg = str(err.get("msg", "")).removeprefix("Value error, ").removeprefix("Assertion failed, ")
@@ -242,19 +247,28 @@ def _translate(err: dict[str, Any], loaded: Loaded, model: type[BaseModel]) -> P
     return loaded.problem(loc, f"giá trị '{shown}' không hợp lệ ({err.get('msg')})")
 
 
+def _levels_of(data: Any) -> list[str]:
+    declared = data.get("levels") if isinstance(data, dict) else None
+    if isinstance(declared, dict) and declared:
+        return [str(k) for k in declared]
+    return list(DEFAULT_LEVELS)
+
+
 def _problems(exc: ValidationError, loaded: Loaded, model: type[BaseModel]) -> list[Problem]:
-    errors = _resolve_unions([dict(e) for e in exc.errors()], loaded.data)
+    # a level's wording is validated under ``by_level``; the user wrote it at the level's key
+    raw = [{**e, "loc": tuple(p for p in e["loc"] if p != "by_level")} for e in exc.errors()]
+    errors = _resolve_unions(raw, loaded.data)
+    levels = _levels_of(loaded.data) if model is CityTemplate else list(DEFAULT_LEVELS)
     # "numbr" (unknown, did you mean 'number') and "number" (missing) are one mistake.
     suggested = set()
     for e in errors:
         if e["type"] == "extra_forbidden":
-            parent = _model_at(model, tuple(e["loc"][:-1]))
-            close = difflib.get_close_matches(str(e["loc"][-1]), list(parent.model_fields) if parent else [],
-                                              n=1, cutoff=0.5)
+            close = did_you_mean(str(e["loc"][-1]), _keys(_model_at(model, tuple(e["loc"][:-1])), levels),
+                                 n=1, cutoff=0.5, template="{}")
             if close:
-                suggested.add((*e["loc"][:-1], close[0]))
+                suggested.add((*e["loc"][:-1], close))
     errors = [e for e in errors if not (e["type"] == "missing" and tuple(e["loc"]) in suggested)]
-    return _unique([_translate(e, loaded, model) for e in errors])
+    return unique([_translate(e, loaded, model, levels) for e in errors])
 
 
 def validate_model(loaded: Loaded, model: type[M]) -> M:
@@ -271,13 +285,13 @@ def validate_model(loaded: Loaded, model: type[M]) -> M:
         taken = {p.key for p in early if p.key}
         late = [p for p in _problems(exc, loaded, model)
                 if not any(p.key == k or p.key.startswith((k + ".", k + "[")) for k in taken)]
-        raise InputError(sorted(_unique(early + late), key=lambda p: p.line or 0)) from None
+        raise InputError(sorted(unique(early + late), key=lambda p: p.line or 0)) from None
     if early:
         raise InputError(early)
     return result
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
+def unique(problems: list[Problem]) -> list[Problem]:
     seen: set[tuple[Any, ...]] = set()
     out = []
     for p in problems:
@@ -286,196 +300,3 @@ def _unique(problems: list[Problem]) -> list[Problem]:
             seen.add(k)
             out.append(p)
     return out
-
-
-def load_city(path: str | Path) -> tuple[CityTemplate, Loaded]:
-    """Load and check the city template; :class:`InputError` lists every problem."""
-    loaded = load_yaml(path, recover=True)
-    city = validate_model(loaded, CityTemplate)
-    problems = check_city(city, loaded)
-    if [p for p in problems if not p.warning]:
-        raise InputError(problems)
-    return city, loaded
-
-
-def load_profile(path: str | Path, city: CityTemplate | None = None) -> tuple[UnitProfile, Loaded]:
-    """Load and validate a unit profile. Given the ``city``, a profile that fails validation
-    also reports its unknown role keys, so that every mistake shows in one run."""
-    loaded = load_yaml(path, recover=True)
-    try:
-        return validate_model(loaded, UnitProfile), loaded
-    except InputError as exc:
-        departments = loaded.data.get("departments") if isinstance(loaded.data, dict) else None
-        if city is None or not isinstance(departments, dict):
-            raise
-        extra = _department_problems(departments, loaded, city)
-        raise InputError(_unique(exc.problems + extra)) from None
-
-
-def _entries(city: CityTemplate) -> Iterator[tuple[Loc, Any]]:
-    for gi, group in enumerate(city.appendix.groups):
-        yield from ((("appendix", "groups", gi, "tasks", ti), t) for ti, t in enumerate(group.tasks))
-        for si, s in enumerate(group.sections):
-            sloc: Loc = ("appendix", "groups", gi, "sections", si)
-            if s.task is not None:
-                yield (*sloc, "task"), s.task
-            yield from (((*sloc, "tasks", ti), t) for ti, t in enumerate(s.tasks))
-
-
-def check_city(city: CityTemplate, loaded: Loaded) -> list[Problem]:
-    """Cross-references inside the city template: role keys, unique ids, placeholders."""
-    problems: list[Problem] = []
-    roles = city.roles
-    seen: dict[str, int | None] = {}
-    for loc, task in _entries(city):
-        if task.id in seen:
-            problems.append(loaded.problem(
-                (*loc, "id"), f"mã nhiệm vụ '{task.id}' bị trùng (đã dùng ở dòng {seen[task.id]})",
-                "Mỗi nhiệm vụ cần một mã riêng không đổi"))
-        else:
-            seen[task.id] = loaded.line_of((*loc, "id"))
-        for field in ("lead", "coop"):
-            layers = [(loc, task)] + [((*loc, lv), getattr(task, lv))
-                                      for lv in ("unit", "xa", "phuong", "dac_khu")
-                                      if getattr(task, lv) is not None]
-            for lloc, layer in layers:
-                for ai, a in enumerate(getattr(layer, field) or []):
-                    if a.role is not None and a.role not in roles:
-                        problems.append(_unknown_role(loaded, (*lloc, field, ai), a.role, roles))
-    section_ids: dict[str, int | None] = {}
-    for gi, group in enumerate(city.appendix.groups):
-        ids: list[tuple[Loc, str]] = [(("appendix", "groups", gi, "id"), group.id)]
-        ids += [(("appendix", "groups", gi, "sections", si, "id"), s.id) for si, s in enumerate(group.sections)]
-        for loc, sid in ids:
-            if sid in section_ids:
-                problems.append(loaded.problem(
-                    loc, f"mã mục '{sid}' bị trùng (đã dùng ở dòng {section_ids[sid]})",
-                    "Mỗi nhóm, mỗi mục cần một mã riêng (hồ sơ đơn vị dùng mã này ở 'local_tasks')"))
-            else:
-                section_ids[sid] = loaded.line_of(loc)
-    for key, role in roles.items():
-        for lv in ("unit", "xa", "phuong", "dac_khu"):
-            value = getattr(role, lv)
-            if isinstance(value, list):
-                for i, sub in enumerate(value):
-                    if sub not in roles:
-                        problems.append(_unknown_role(loaded, ("roles", key, lv, i), sub, roles))
-    for loc, duty_role in _body_roles(city.body.sections, ("body", "sections")):
-        if duty_role not in roles:
-            problems.append(_unknown_role(loaded, loc, duty_role, roles))
-    problems += _role_cycles(city, loaded)
-    problems += _footnote_problems(city, loaded)
-    return _unique(problems + check_city_texts(city, loaded))
-
-
-def _role_cycles(city: CityTemplate, loaded: Loaded) -> list[Problem]:
-    """A role that becomes, through other roles, itself (``a: [b]``, ``b: [a]``): once per cycle."""
-    graph: dict[str, set[str]] = {}
-    for key, role in city.roles.items():
-        graph[key] = set()
-        for lv in ("unit", "xa", "phuong", "dac_khu"):
-            value = getattr(role, lv)
-            if isinstance(value, list):
-                graph[key].update(v for v in value if v in city.roles)
-    problems: list[Problem] = []
-    state: dict[str, bool] = {}  # False: being visited, True: done
-
-    def visit(key: str, path: list[str]) -> None:
-        state[key] = False
-        for nxt in sorted(graph[key]):
-            if state.get(nxt) is False:
-                cycle = path[path.index(nxt):]
-                problems.append(loaded.problem(
-                    ("roles", cycle[0]), f"vai trò '{cycle[0]}' dẫn về chính nó: {' → '.join([*cycle, nxt])}",
-                    "Ở cấp xã, một vai trò chỉ được chuyển thành các vai trò khác, không vòng lại"))
-            elif nxt not in state:
-                visit(nxt, [*path, nxt])
-        state[key] = True
-
-    for key in city.roles:
-        if key not in state:
-            visit(key, [key])
-    return problems
-
-
-def _footnote_problems(city: CityTemplate, loaded: Loaded) -> list[Problem]:
-    from .adapt import FOOTNOTE_RE
-
-    problems = []
-    for loc, text in _strings(loaded.data.get("appendix"), ("appendix",)):
-        if loc[:2] == ("appendix", "footnotes"):
-            continue
-        for key in FOOTNOTE_RE.findall(text):
-            if key not in city.appendix.footnotes:
-                close = difflib.get_close_matches(key, list(city.appendix.footnotes), n=1, cutoff=0.6)
-                problems.append(loaded.problem(
-                    loc, f"chú thích '[^{key}]' chưa có nội dung trong appendix.footnotes",
-                    f"Có phải '[^{close[0]}]'?" if close else f"Thêm '{key}: …' vào appendix.footnotes"))
-    return problems
-
-
-def _body_roles(blocks: list[Block], loc: Loc) -> Iterator[tuple[Loc, str]]:
-    for i, block in enumerate(blocks):
-        for ri, duty in enumerate(block.roles or []):
-            yield (*loc, i, "roles", ri, "role"), duty.role
-        yield from _body_roles(block.content, (*loc, i, "content"))
-
-
-def _strings(data: Any, loc: Loc) -> Iterator[tuple[Loc, str]]:
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield from _strings(v, (*loc, k))
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from _strings(v, (*loc, i))
-
-
-def check_city_texts(city: CityTemplate, loaded: Loaded) -> list[Problem]:
-    """Placeholders in every text of the city template, for every level and pilot or not: a
-    misspelled one is found even in a text no unit being generated reaches."""
-    # The adapter's own text rendering, so that the messages are those of generation.
-    from .adapt import Source, _Adapter
-
-    texts = [(loc, s) for loc, s in _strings(loaded.data, ()) if any(m in s for m in ("{{", "{%", "{#"))]
-    if not texts:
-        return []
-    current: list[Loc] = [()]
-
-    def locate(source: Source, loc: Loc, message: str, hint: str) -> Problem:
-        return loaded.problem(current[0], message, hint)  # vai_tro('…') reports its own loc
-
-    problems: list[Problem] = []
-    for level in LEVELS:
-        for pilot in (False, True):
-            probe = _Adapter(city, UnitProfile(level=level, name="Tân An", pilot=pilot), locate, True)
-            for loc, text in texts:
-                current[0] = loc
-                probe.text("city", loc, text)
-            problems.extend(probe.problems)
-    return _unique(problems)
-
-
-def check_profile(profile: UnitProfile, loaded: Loaded, city: CityTemplate) -> list[Problem]:
-    """The profile against the city template: role keys of its departments."""
-    return _department_problems(profile.departments, loaded, city)
-
-
-def _department_problems(departments: Mapping[Any, Any], loaded: Loaded, city: CityTemplate) -> list[Problem]:
-    problems = []
-    for key, value in departments.items():
-        if key not in city.roles:
-            problems.append(_unknown_role(loaded, ("departments", key), str(key), city.roles))
-        if isinstance(value, list):
-            for i, sub in enumerate(value):
-                if isinstance(sub, str) and sub not in city.roles:
-                    problems.append(_unknown_role(loaded, ("departments", key, i), sub, city.roles))
-    return problems
-
-
-def _unknown_role(loaded: Loaded, loc: Loc, key: str, roles: dict[str, Any]) -> Problem:
-    close = difflib.get_close_matches(key, list(roles), n=3, cutoff=0.6)
-    hint = (f"Có phải: {', '.join(close)}?" if close
-            else "Xem danh sách vai trò trong mục 'roles' của city_template.yaml")
-    return loaded.problem(loc, f"mã vai trò '{key}' chưa được định nghĩa", hint)

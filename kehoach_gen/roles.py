@@ -1,0 +1,121 @@
+"""Who a role key is at one unit, and the unit's words: placeholders and role names filled.
+
+A role key (``tu_phap``) becomes, in order of precedence: the unit profile's own
+``departments`` entry; the role's wording for the unit's level (``roles.tu_phap.quan``); the
+level's default department names (``levels.quan.departments.tu_phap``); the role's ``unit``
+name; else the city's own name (a city body the unit works with). A name may be a list of
+other role keys, followed in turn; ``drop`` (and an empty department) removes the role. The
+raw result (:meth:`RoleBook.texts`) is a list of *unfilled* texts with where each came from,
+so that validation can count and locate them; :meth:`RoleBook.names` fills them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from .model import CityTemplate, Level, UnitProfile
+from .placeholders import fill, unit_values
+
+Loc = tuple[str | int, ...]
+Source = Literal["city", "profile"]
+
+
+@dataclass(frozen=True)
+class RoleText:
+    """One name of a role at a unit, before its placeholders are filled."""
+
+    source: Source
+    loc: Loc
+    text: str
+
+
+class UnknownRole(Exception):
+    """``key`` is not a role of the template (met at ``loc`` of ``source``)."""
+
+    def __init__(self, key: str, source: Source, loc: Loc):
+        super().__init__(key)
+        self.key, self.source, self.loc = key, source, loc
+
+
+class RoleCycle(Exception):
+    def __init__(self, path: tuple[str, ...]):
+        super().__init__(" → ".join(path))
+        self.path = path
+
+
+class RoleBook:
+    """The words of one unit (its level, its profile): placeholder values and role names."""
+
+    def __init__(self, city: CityTemplate, profile: UnitProfile, level: Level):
+        self.city = city
+        self.profile = profile
+        self.level = level
+        self._spec_departments = city.levels[level].departments if level in city.levels else {}
+        self._cache: dict[str, tuple[RoleText, ...]] = {}
+        self._names: dict[str, tuple[str, ...]] = {}
+        self._busy: set[str] = set()
+        self.values: dict[str, Any] = unit_values(city, profile, level)
+
+    def fill(self, text: str) -> str:
+        """``text`` with its placeholders filled for this unit (PlaceholderError if it cannot)."""
+        return fill(text, self.values, self.role_text)
+
+    def names(self, key: str) -> tuple[str, ...]:
+        """The unit's names for role ``key``, filled (empty when the role is dropped)."""
+        got = self._names.get(key)
+        if got is None:
+            if key in self._busy:  # a role's name that says vai_tro() of itself
+                raise RoleCycle((key, key))
+            self._busy.add(key)
+            try:
+                got = tuple(self.fill(t.text) for t in self.texts(key))
+            finally:
+                self._busy.discard(key)
+            self._names[key] = got
+        return got
+
+    def role_text(self, key: str) -> str:
+        """``vai_tro('key')``: the role's names at this unit, joined by "; "."""
+        return "; ".join(self.names(key))
+
+    def texts(self, key: str, source: Source = "city", loc: Loc = ()) -> tuple[RoleText, ...]:
+        """The unfilled names of ``key`` at this unit (empty when the role is dropped).
+
+        Raises :class:`UnknownRole` or :class:`RoleCycle`.
+        """
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = tuple(self._walk(key, source, loc, ()))
+            self._cache[key] = cached
+        return cached
+
+    def _walk(self, key: str, source: Source, loc: Loc, seen: tuple[str, ...]) -> Iterator[RoleText]:
+        if key in seen:
+            raise RoleCycle((*seen, key))
+        role = self.city.roles.get(key)
+        value: str | list[str] | None
+        vloc: Loc
+        if key in self.profile.departments:
+            value, src, vloc = self.profile.departments[key], "profile", ("departments", key)
+        elif role is None:
+            raise UnknownRole(key, source, loc)
+        elif role.drop:
+            return
+        elif self.level in role.by_level:
+            value, src, vloc = role.by_level[self.level], "city", ("roles", key, self.level)
+        elif key in self._spec_departments:
+            value, src, vloc = self._spec_departments[key], "city", ("levels", self.level, "departments", key)
+        elif role.unit is not None:
+            value, src, vloc = role.unit, "city", ("roles", key, "unit")
+        else:
+            yield RoleText("city", ("roles", key, "city"), role.city)
+            return
+        if value is None:
+            return
+        if isinstance(value, str):
+            yield RoleText(src, vloc, value)  # type: ignore[arg-type]
+            return
+        for i, sub in enumerate(value):
+            yield from self._walk(sub, src, (*vloc, i), (*seen, key))  # type: ignore[arg-type]
