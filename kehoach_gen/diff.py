@@ -114,8 +114,7 @@ class CityDiff:
             for c in self.tasks:
                 lines.append(f"  {c.describe()}" + (f" — ảnh hưởng {c.units}{reach}" if self.units else ""))
                 for f in c.fields:
-                    if f in _SHOWN_VALUES:
-                        lines.append(f"      {FIELD_NAMES[f]}: {_short(c.old.get(f))} → {_short(c.new.get(f))}")
+                    lines += _value_lines(f, c.old.get(f), c.new.get(f))
         if self.sections:
             lines.append("Phần khác thay đổi:")
             lines.extend(f"  ~ {s}" for s in self.sections)
@@ -145,6 +144,26 @@ class CityDiff:
         if not verbose and changed:
             lines.append("(Chi tiết từng đơn vị: --verbose; đầy đủ: --json.)")
         return lines
+
+
+def _value_lines(name: str, old: Any, new: Any) -> list[str]:
+    """``tiến độ: A → B``; for a wording (unit:, a level's key) each field it changes."""
+    if name in _SHOWN_VALUES:
+        return [f"      {FIELD_NAMES[name]}: {_change(old, new)}"]
+    if isinstance(old, dict) or isinstance(new, dict):
+        old, new = old or {}, new or {}
+        label = FIELD_NAMES.get(name, f"cách viết cho cấp {name}")
+        return [f"      {label}, {FIELD_NAMES[k]}: {_change(old.get(k), new.get(k))}"
+                for k in _SHOWN_VALUES if old.get(k) != new.get(k)]
+    return []
+
+
+def _change(old: Any, new: Any) -> str:
+    """``A → B``; of two lists of the same length, only the items that differ."""
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new) > 1:
+        return "; ".join(f"mục {i + 1}: {_short(a)} → {_short(b)}"
+                         for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
+    return f"{_short(old)} → {_short(new)}"
 
 
 def _names(units: list[UnitImpact], limit: int = 3) -> str:

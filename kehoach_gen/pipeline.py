@@ -34,7 +34,7 @@ from .outputs import (
     place,
     target_for,
 )
-from .render import PROP_CONTENT, CompiledTemplate
+from .render import PROP_CONTENT, CompiledTemplate, compile_template
 from .resources import (
     TEMPLATE_NAME,
     default_city_path,
@@ -93,7 +93,21 @@ class Project:
 
     @cached_property
     def _city(self) -> tuple[CityTemplate, Loaded]:
-        return load_city(self.city_path)
+        """The checked city template, from the cache on disk when this very file passed before
+        (:mod:`kehoach_gen.cache`), with its placeholders compiled."""
+        from . import cache
+        from .placeholders import compiled_texts, remember
+
+        name = cache.key("city-template", self._city_bytes)
+        found = cache.load(name)
+        if isinstance(found, tuple) and len(found) == 3 and isinstance(found[0], CityTemplate):
+            city, loaded, texts = found
+            loaded.path = self.city_path
+            remember(texts)
+            return city, loaded
+        city, loaded = load_city(self.city_path)
+        cache.store(name, (city, loaded, compiled_texts()))
+        return city, loaded
 
     @property
     def city(self) -> CityTemplate:
@@ -105,7 +119,7 @@ class Project:
 
     @cached_property
     def template(self) -> CompiledTemplate:
-        return CompiledTemplate(self.template_path)
+        return compile_template(self.template_path)
 
     def warm(self) -> None:
         """Parse both templates and load the official unit list, so that forked workers inherit

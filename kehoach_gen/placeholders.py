@@ -13,7 +13,6 @@ Evaluating a compiled text is a walk over a few nodes, with no Jinja at run time
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -294,9 +293,32 @@ def has_placeholder(text: str) -> bool:
     return "{{" in text or "{%" in text or "{#" in text
 
 
-@functools.lru_cache(maxsize=16384)
+_COMPILED: dict[str, Compiled] = {}  # every text compiled in this process (and those cached on disk)
+_MAX_COMPILED = 65536
+
+
+def compiled_texts() -> dict[str, Compiled]:
+    """The texts compiled so far (a checked city template keeps them in the cache on disk)."""
+    return dict(_COMPILED)
+
+
+def remember(compiled: dict[str, Compiled]) -> None:
+    """Texts compiled before (from the cache on disk): not compiled again."""
+    if len(_COMPILED) + len(compiled) <= _MAX_COMPILED:
+        _COMPILED.update(compiled)
+
+
 def compile_text(text: str) -> Compiled:
     """``text`` checked and compiled; :class:`PlaceholderError` says what is not allowed."""
+    found = _COMPILED.get(text)
+    if found is None:
+        found = _compile(text)
+        if len(_COMPILED) < _MAX_COMPILED:
+            _COMPILED[text] = found
+    return found
+
+
+def _compile(text: str) -> Compiled:
     try:
         tree = _PARSER.parse(text)
     except jinja2.TemplateSyntaxError:

@@ -15,8 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from vietnam_provinces import Province, Ward
+from typing import Any
 
 from .errors import InputError, OutputError, Problem
 from .files import atomic_write
@@ -89,8 +88,26 @@ def _strip_province_prefix(text: str) -> str:
     return text
 
 
+def _list_version() -> str:
+    """The version of the official list (read from its package's metadata, not imported)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vietnam-provinces")
+    except PackageNotFoundError:
+        return "?"
+
+
 @functools.lru_cache(maxsize=1)
 def _provinces() -> tuple[_Province, ...]:
+    from . import cache
+
+    return cache.cached(cache.key("provinces", _list_version()), _read_provinces)
+
+
+def _read_provinces() -> tuple[_Province, ...]:
+    from vietnam_provinces import Province  # a large table: read once, then from the cache
+
     out = []
     for p in Province.iter_all():
         full = _tidy(p.name)
@@ -130,7 +147,7 @@ def _find_province(text: str) -> _Province:
     raise _province_error(text)
 
 
-def _unit_name(ward: Ward) -> str:
+def _unit_name(ward: Any) -> str:
     full = _tidy(ward.name)
     type_word = ward.division_type.value
     if full.lower().startswith(type_word + " "):
@@ -140,6 +157,14 @@ def _unit_name(ward: Ward) -> str:
 
 @functools.lru_cache(maxsize=64)  # 34 provinces
 def _units_of(province_code: int) -> tuple[OfficialUnit, ...]:
+    from . import cache
+
+    return cache.cached(cache.key("units", _list_version(), str(province_code)), lambda: _read_units(province_code))
+
+
+def _read_units(province_code: int) -> tuple[OfficialUnit, ...]:
+    from vietnam_provinces import Ward  # a large table: read once, then from the cache
+
     province = next(p for p in _provinces() if p.code == province_code)
     out = []
     for ward in Ward.iter_all():

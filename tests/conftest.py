@@ -114,6 +114,14 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests use a cache folder of their own, never the user's (~/.cache/kehoach-gen)."""
+    import os
+
+    os.environ["KEHOACH_CACHE"] = str(tmp_path_factory.mktemp("kehoach-cache"))
+
+
 @pytest.fixture
 def mini_city_path(tmp_path: Path) -> Path:
     return write(tmp_path / "city.yaml", MINI_CITY)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 
 from kehoach_gen.diff import diff_cities
@@ -127,3 +129,37 @@ def test_json_output_is_machine_readable() -> None:
     data = json.loads(diff_cities(city(), city(edit), profiles()).to_json())
     assert data["tasks"][0]["id"] == "B02"
     assert [u["status"] for u in data["units"]] == ["changed", "changed", "review"]
+
+
+@pytest.mark.slow
+def test_the_city_wide_diff_leads_with_a_summary_and_groups_the_units(tmp_path: Path) -> None:
+    """One dropped task and one new deadline, 114 units: a page, not every unit's 48 codes."""
+    from click.testing import CliRunner
+
+    from kehoach_gen.cli import main
+
+    from .conftest import REPO
+
+    old = REPO / "city_template.yaml"
+    text = old.read_text(encoding="utf-8")
+    start, end = text.index("            - id: B22"), text.index("        # ---- V. Hộ tịch")
+    new = tmp_path / "new.yaml"
+    new.write_text((text[:start] + text[end:]).replace(
+        "Về tổ chức các hoạt động theo dõi thi hành pháp luật: Thường xuyên\"\n\n",
+        "Về tổ chức các hoạt động theo dõi thi hành pháp luật: Hằng quý\"\n\n"), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["init-units", "-o", str(tmp_path / "p"), "--city", str(old)]).exit_code == 0
+    result = runner.invoke(main, ["diff", str(old), str(new), "-p", str(tmp_path / "p")])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert len(out.encode("utf-8")) < 2_000, out
+    lines = out.splitlines()
+    assert lines[1].startswith("  - B22: bỏ") and lines[1].endswith("ảnh hưởng 114/114 đơn vị")
+    assert lines[2] == "  ~ B07: đổi cách viết cho cấp đơn vị — ảnh hưởng 114/114 đơn vị"
+    assert "mục 3: Về tổ chức các hoạt động theo dõi thi hành pháp luật: Thường xuyên → " in lines[3]
+    [group] = [ln for ln in lines if ln.startswith("  * 114 đơn vị (")]
+    assert "đánh số lại nhóm B: 23–51 → 22–50" in group
+    verbose = runner.invoke(main, ["diff", str(old), str(new), "-p", str(tmp_path / "p"), "--verbose"]).stdout
+    assert len([ln for ln in verbose.splitlines() if ln.startswith("  * ")]) == 114
+    data = json.loads(runner.invoke(main, ["diff", str(old), str(new), "-p", str(tmp_path / "p"), "--json"]).stdout)
+    assert len(data["units"]) == 114 and data["units"][0]["renumbered"] == ["nhóm B: 23–51 → 22–50"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from .context import CONTEXT_NAMES, context
 from .properties import CUSTOM_PROPS, PROP_CONTENT, document_digest, read_properties
-from .template import CompiledTemplate, template_tag_problems
+from .template import CompiledTemplate, compile_template, template_tag_problems
 
-__all__ = ["CONTEXT_NAMES", "CUSTOM_PROPS", "PROP_CONTENT", "CompiledTemplate", "context", "document_digest",
-           "read_properties", "template_tag_problems"]
+__all__ = ["CONTEXT_NAMES", "CUSTOM_PROPS", "PROP_CONTENT", "CompiledTemplate", "compile_template", "context",
+           "document_digest", "read_properties", "template_tag_problems"]

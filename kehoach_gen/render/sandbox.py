@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextvars import ContextVar
 from itertools import islice
+from types import CodeType
 from typing import Any, NoReturn
 
 import jinja2
@@ -266,12 +267,22 @@ def bound_loops(tree: nodes.Template) -> None:
         loop.iter = nodes.Filter(loop.iter, "_kh_loop", [], [], None, None, lineno=loop.lineno)
 
 
-def compile_checked(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> jinja2.Template:
-    """``source`` parsed, checked against the whitelist, loops bounded, compiled."""
+def compile_code(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> CodeType:
+    """``source`` parsed, checked against the whitelist, loops bounded, compiled to Python code."""
     tree = env.parse(source)
     check(tree, names)
     bound_loops(tree)
-    return env.template_class.from_code(env, env.compile(tree), env.make_globals(None), None)
+    return env.compile(tree)
+
+
+def from_code(env: SandboxedEnvironment, code: CodeType) -> jinja2.Template:
+    """The template of code :func:`compile_code` made (also from the cache on disk)."""
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+def compile_checked(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> jinja2.Template:
+    """``source`` parsed, checked against the whitelist, loops bounded, compiled."""
+    return from_code(env, compile_code(env, source, names))
 
 
 def render(template: jinja2.Template, values: Mapping[str, Any]) -> str:

@@ -11,6 +11,7 @@ string pass that numbers the footnotes, and a zip written around the pre-deflate
 from __future__ import annotations
 
 import hashlib
+import marshal
 import re
 from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
@@ -21,7 +22,6 @@ from types import MappingProxyType
 from typing import Any
 
 import jinja2
-from docxtpl import DocxTemplate
 from jinja2 import meta
 from lxml import etree
 
@@ -92,6 +92,20 @@ class _Variant:
     entries: Mapping[str, Entry]
     prefix: Any
     rest: tuple[str, ...]
+    hashed: tuple[str, ...] = ()  # the parts hashed into ``prefix``, in order
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # a hash object does not pickle: it is made again from the parts it hashed
+        return (_Variant._restore, (self.order, dict(self.data), dict(self.entries), self.rest, self.hashed))
+
+    @staticmethod
+    def _restore(order: tuple[str, ...], data: dict[str, bytes], entries: dict[str, Entry],
+                 rest: tuple[str, ...], hashed: tuple[str, ...]) -> _Variant:
+        prefix = hashlib.sha256()
+        for name in hashed:
+            prefix.update(name.encode())
+            prefix.update(data[name])
+        return _Variant(order, data, entries, prefix, rest, hashed)
 
     @classmethod
     def of(cls, parts: Mapping[str, bytes], order: Iterable[str], varying: set[str],
@@ -111,7 +125,7 @@ class _Variant:
             prefix.update(name.encode())
             prefix.update(parts[name])
         return cls(order, {n: parts[n] for n in order if n not in varying}, entries, prefix,
-                   tuple(hashed[first:]))
+                   tuple(hashed[first:]), tuple(hashed[:first]))
 
     def digest(self, files: Mapping[str, bytes]) -> str:
         h = self.prefix.copy()
@@ -177,12 +191,10 @@ class CompiledTemplate:
         self.source = self._source(xml[start:end], len(specs))
 
         self._env = sandbox.environment(_finalize, _as_runs, fast_types=VIEW_TYPES)
-        names = CONTEXT_NAMES | sandbox.INTERNAL_NAMES
-        self.template = sandbox.compile_checked(self._env, self.source, names)
-        text_env = sandbox.environment(None, _as_runs, fast_types=VIEW_TYPES)
-        self._rules = [Rule(tuple((r, size) for text, size in spec.above
-                                  if (r := _mini(text_env, text, names)) is not None),
-                            spec.width_cm, spec.full) for spec in specs]
+        self._code = sandbox.compile_code(self._env, self.source, _NAMES)
+        self.template = sandbox.from_code(self._env, self._code)
+        self._specs = specs
+        self._rules = _rules(specs)
         self._package(parts)
         self._xml_checked = False
         for plan in sample_plans():
@@ -192,6 +204,8 @@ class CompiledTemplate:
         last_close, last_open = body.rfind("%}"), body.rfind("{%")
         if last_open > last_close or body.rfind("{{") > body.rfind("}}"):
             raise sandbox.TemplateRule("có thẻ {{ … hoặc {% … mở mà không đóng", _SYNTAX_HINT, None)
+        from docxtpl import DocxTemplate  # only when compiling: a cached template needs none of it
+
         source = DocxTemplate("").patch_xml(body)
         source = _RUN_LEVEL.sub(lambda m: "{{ (" + m.group(1).strip() + ")|_kh_runs }}", source)
         source = source.replace(_EMPTY_RUN, "")
@@ -216,6 +230,20 @@ class CompiledTemplate:
         if self._notes.part not in with_notes:
             order.append(self._notes.part)
         self._with_notes = _Variant.of(with_notes, order, {DOCUMENT, CUSTOM_PROPS, self._notes.part}, cache)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What a compiled template keeps on disk (:func:`compile_template`): everything but the
+        Jinja objects, which are made again from the compiled code."""
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_env", "template", "_rules", "variables")}
+        state["_code"] = marshal.dumps(self._code)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._code = marshal.loads(state["_code"])  # noqa: S302 - written by __getstate__
+        self._env = sandbox.environment(_finalize, _as_runs, fast_types=VIEW_TYPES)
+        self.template = sandbox.from_code(self._env, self._code)
+        self._rules = _rules(self._specs)
 
     def _located(self, message: str, hint: str, lineno: int | None, token: str = "") -> InputError:
         tags = [_user_tag(t) for t in sandbox.tags_at(getattr(self, "source", ""), lineno)]
@@ -299,6 +327,33 @@ class CompiledTemplate:
 
     def _failed(self, message: str, hint: str) -> InputError:
         return InputError([Problem(message=message, file=rel(self.path), hint=hint)])
+
+
+_NAMES = CONTEXT_NAMES | sandbox.INTERNAL_NAMES
+
+
+def _rules(specs: Iterable[Any]) -> list[Rule]:
+    """Each short rule, its template texts compiled into functions of a document's values."""
+    env = sandbox.environment(None, _as_runs, fast_types=VIEW_TYPES)
+    return [Rule(tuple((r, size) for text, size in spec.above if (r := _mini(env, text, _NAMES)) is not None),
+                 spec.width_cm, spec.full) for spec in specs]
+
+
+def compile_template(path: str | Path) -> CompiledTemplate:
+    """The Word template at ``path``, compiled, from the cache on disk when this very file was
+    compiled (and tried) before (:mod:`kehoach_gen.cache`): a second run skips docxtpl, the
+    whitelist check and the trial renders."""
+    from .. import cache
+
+    raw, _ = read_source(Path(path), _WORDING)
+    name = cache.key("word-template", raw)
+    found = cache.load(name)
+    if isinstance(found, CompiledTemplate):
+        found.path = Path(path)
+        return found
+    compiled = CompiledTemplate(path)
+    cache.store(name, compiled)
+    return compiled
 
 
 def _mini(env: jinja2.Environment, text: str, names: frozenset[str]) -> Callable[[Mapping[str, Any]], str] | None:

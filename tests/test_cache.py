@@ -1,0 +1,70 @@
+"""The cache on disk saves a second run the work that depends only on file contents, and can
+never change a result: same bytes out, a changed file misses, a broken entry is made again."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from kehoach_gen import cache
+from kehoach_gen.adapt import adapt
+from kehoach_gen.pipeline import Project, generate_unit
+from kehoach_gen.render import CompiledTemplate, compile_template
+from kehoach_gen.validate import load_city, load_profile
+
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, write
+
+
+@pytest.fixture
+def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv(cache.ENV_VAR, str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def test_a_cached_word_template_renders_the_same_bytes(folder: Path, tmp_path: Path) -> None:
+    template = REPO / "templates" / "ke_hoach.docx"
+    cold = compile_template(template)
+    assert len(list(folder.glob("word-template-*.pickle"))) == 1
+    warm = compile_template(template)
+    assert warm is not cold
+    city, _ = load_city(REPO / "city_template.yaml")
+    profile, _ = load_profile(REPO / "unit_profiles" / "le_chan.yaml", city)
+    for layout in ("appendix", "inline"):
+        plan = adapt(city, profile.model_copy(update={"task_layout": layout}), draft=True)
+        assert warm.render(plan) == cold.render(plan) == CompiledTemplate(template).render(plan)
+
+
+def test_a_changed_file_is_not_found_and_a_broken_entry_is_made_again(folder: Path, tmp_path: Path) -> None:
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    profile = write(tmp_path / "p.yaml", MINI_PROFILE)
+    first = generate_unit(Project.load(city, REPO / "templates"), profile, tmp_path / "a.docx")
+    entries = sorted(folder.glob("city-template-*.pickle"))
+    assert len(entries) == 1
+    entries[0].write_bytes(b"not a pickle")  # a truncated or foreign entry
+    again = generate_unit(Project.load(city, REPO / "templates"), profile, tmp_path / "b.docx")
+    assert again.content == first.content
+    write(city, MINI_CITY.replace("Hàng quý", "Hàng tháng"))  # the file changes: a new entry
+    changed = generate_unit(Project.load(city, REPO / "templates"), profile, tmp_path / "c.docx")
+    assert changed.content != first.content
+    assert len(list(folder.glob("city-template-*.pickle"))) == 2
+    assert pickle.loads(sorted(folder.glob("city-template-*.pickle"), key=os.path.getmtime)[-1].read_bytes())
+
+
+def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(cache.ENV_VAR, "0")
+    assert cache.folder() is None
+    compile_template(REPO / "templates" / "ke_hoach.docx")
+    assert cache.load(cache.key("word-template", b"x")) is None
+
+
+def test_a_template_that_fails_is_never_cached(folder: Path, tmp_path: Path) -> None:
+    from kehoach_gen.errors import InputError
+
+    bad = tmp_path / "bad.docx"
+    bad.write_bytes(b"PK\x03\x04 not a zip")
+    with pytest.raises(InputError):
+        compile_template(bad)
+    assert not list(folder.glob("word-template-*"))
