@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .files import atomic_write
-from .model import CityTemplate, UnitProfile, _as_list
+from .model import CityTemplate, UnitProfile, as_list
 
 SCHEMAS: dict[str, type[BaseModel]] = {
     "city_template.schema.json": CityTemplate,
@@ -64,7 +64,7 @@ _SCALAR_TOO = {"Assignment": [{"type": "string"}], "Block": [{"type": "string"}]
 def _one_or_list(model: type[BaseModel], definition: dict[str, Any]) -> None:
     """A list field that also takes a single item (``deadline: Thường xuyên``)."""
     for name, f in model.model_fields.items():
-        if not any(getattr(m, "func", None) is _as_list for m in f.metadata):
+        if not any(getattr(m, "func", None) is as_list for m in f.metadata):
             continue
         prop = definition.get("properties", {}).get(name)
         if prop is None:

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import Loc, Problem, did_you_mean
 from ..loading import Loaded
-from ..model import Block, CityTemplate, Group, Section, Task, _Container
+from ..model import Block, CityTemplate, Container, Group, Section, Task
 from .texts import strings, text_problems, unknown_role
 from .where import Where
 
@@ -77,7 +77,7 @@ def _line(where: Where, loc: Loc) -> int | None:
     return where.city.line_of(loc) if where.city is not None else None
 
 
-def _assignment_layers(model: Task | _Container, loc: Loc) -> Iterator[tuple[Loc, Any]]:
+def _assignment_layers(model: Task | Container, loc: Loc) -> Iterator[tuple[Loc, Any]]:
     yield loc, model
     if model.unit is not None:
         yield (*loc, "unit"), model.unit
@@ -93,7 +93,7 @@ def _role_references(city: CityTemplate, where: Where) -> list[Problem]:
         if key not in roles:
             problems.append(unknown_role(where, "city", loc, key, roles))
 
-    models: list[tuple[Loc, Task | _Container]] = [(loc, t) for loc, t, _ in tasks_with_places(city)]
+    models: list[tuple[Loc, Task | Container]] = [(loc, t) for loc, t, _ in tasks_with_places(city)]
     models += [(loc, c) for loc, c, _ in containers(city)]
     for loc, model in models:
         for lloc, layer in _assignment_layers(model, loc):

@@ -1,194 +1,27 @@
-"""Typed model of the two inputs: the city template and a unit profile.
-
-The YAML files are validated into these read-only pydantic models. Text fields may hold
-placeholders (``{{ don_vi }}``, ``{{ cap }}`` …, see :mod:`kehoach_gen.placeholders`) filled for
-each unit; who does what is written as *role keys* (``tu_phap``, ``cong_an`` …) that each unit
-maps to its own departments. The kinds of unit a template serves (xã, phường, đặc khu by
-default; quận, huyện … when a template declares them) are data too: a role, task, section or
-body block may carry wording for one level under that level's key. Every field has a Vietnamese
-description, from which ``kehoach-gen schema`` writes the JSON Schemas and ``docs/schema.md``.
-Nothing here reads files or renders Word; cross-references (role keys, task ids, levels) are
-checked in :mod:`kehoach_gen.validate`.
-"""
+"""The city template: roles, tasks and the appendix, the body, the house style, the levels."""
 
 from __future__ import annotations
 
-import calendar
-import contextlib
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Iterator, Mapping
-from contextvars import ContextVar
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    SerializerFunctionWrapHandler,
-    WithJsonSchema,
-    field_validator,
-    model_serializer,
-    model_validator,
+from pydantic import BeforeValidator, Field, field_validator, model_validator
+
+from .base import (
+    _SCOPE,
+    DEFAULT_LEVELS,
+    Level,
+    LevelField,
+    LevelSpec,
+    Loc,
+    StrList,
+    Variants,
+    _Model,
+    as_list,
+    level_scope,
 )
-
-Level = str  # a level key of the city template: "xa", "phuong", "dac_khu", "quan" …
-Loc = tuple[str | int, ...]  # where a value is in its file: ("appendix", "groups", 1, "tasks", 3)
-
-# ---------------------------------------------------------------------------------------------
-# Levels: the kinds of unit a template serves
-
-
-def level_key_text(text: str) -> str:
-    """A comparison form of a level name: "Đặc khu" → "đặc khu", "dac_khu" → "dac khu"."""
-    return " ".join(unicodedata.normalize("NFC", text).replace("_", " ").lower().split())
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, defer_build=True)
-
-
-def _as_list(value: Any) -> Any:
-    """A single string where a list is expected is a one-item list; blank/None is empty."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    return value
-
-
-StrList = Annotated[list[str], BeforeValidator(_as_list)]
-
-
-class LevelSpec(_Model):
-    """One kind of unit the template serves: its name, header, signing body and default
-    department names. Adding a level is data, no code."""
-
-    name: str = Field(description="Tên cấp, chữ thường, như viết trước tên đơn vị: 'xã', 'quận', "
-                                  "'thành phố thuộc tỉnh'.")
-    cap: str | None = Field(None, description="Chữ mà chỗ điền {{ cap }} cho ra và đứng trước tên "
-                                               "đơn vị ('thành phố' cho 'thành phố thuộc tỉnh'); mặc "
-                                               "định bằng 'name'.")
-    aliases: StrList = Field(default_factory=list, description="Cách viết khác được chấp nhận ở "
-                                                               "khóa 'level' của hồ sơ (ví dụ 'quan').")
-    issuer: StrList = Field(
-        default_factory=lambda: ["{{ co_quan | upper }}", "{{ don_vi | upper }}"],
-        description="Các dòng tên cơ quan ban hành ở góc trái phần đầu, có thể có chỗ điền "
-                    "(mặc định: 'ỦY BAN NHÂN DÂN' / 'XÃ TÂN AN').")
-    body: str = Field("Ủy ban nhân dân", description="Loại cơ quan ban hành: 'Ủy ban nhân dân' "
-                                                     "(chỗ điền {{ co_quan }}; dòng 'TM. …' khi ký).")
-    head: str = Field("Chủ tịch", description="Chức vụ người đứng đầu ('Chủ tịch', 'Giám đốc'); cấp "
-                                              "phó là 'Phó ' + chức vụ này.")
-    collective: bool = Field(True, description="true: cơ quan làm việc theo chế độ tập thể, người ký "
-                                               "ghi 'TM. ỦY BAN NHÂN DÂN'; false: thủ trưởng ký trực tiếp.")
-    official: str | None = Field(None, description="Loại đơn vị trong danh mục đơn vị hành chính "
-                                                   "chính thức ('xã', 'phường', 'đặc khu') để đối chiếu "
-                                                   "tên; bỏ trống nếu cấp này không có trong danh mục.")
-    departments: dict[str, str | list[str]] = Field(
-        default_factory=dict, description="Tên mặc định của các vai trò ở cấp này (mã vai trò: tên, hoặc "
-                                          "danh sách mã vai trò), ví dụ tu_phap: Phòng Tư pháp.")
-
-    @property
-    def noun(self) -> str:
-        """The common noun before a unit's name: "xã" in "xã Tân An"."""
-        return self.cap or self.name
-
-    def unit_name(self, name: str) -> str:
-        """``xã Tân An``: the common noun in lower case, as Phụ lục II of Nghị định 30 wants
-        inside a sentence."""
-        return f"{self.noun} {name}"
-
-    def spellings(self, key: str) -> set[str]:
-        return {level_key_text(s) for s in (key, self.name, self.noun, *self.aliases)}
-
-
-DEFAULT_LEVELS: dict[str, LevelSpec] = {
-    "xa": LevelSpec(name="xã", aliases=["xa"], official="xã"),
-    "phuong": LevelSpec(name="phường", aliases=["phuong"], official="phường"),
-    "dac_khu": LevelSpec(name="đặc khu", aliases=["dac khu", "dac_khu"], official="đặc khu"),
-}
-LEVELS: tuple[str, ...] = tuple(DEFAULT_LEVELS)
-LEVEL_NAMES: dict[str, str] = {k: v.name for k, v in DEFAULT_LEVELS.items()}
-
-# The levels in force while a template (or a profile against it) is validated, so that a key
-# such as ``quan:`` in a role reads as the wording for that level. Outside a template, the
-# three post-2025 levels.
-_SCOPE: ContextVar[Mapping[str, LevelSpec]] = ContextVar("kehoach_levels", default=DEFAULT_LEVELS)
-
-
-@contextlib.contextmanager
-def level_scope(levels: Mapping[str, LevelSpec]) -> Iterator[None]:
-    """Validate models against ``levels`` (the declared levels of a city template)."""
-    token = _SCOPE.set(levels)
-    try:
-        yield
-    finally:
-        _SCOPE.reset(token)
-
-
-def resolve_level(value: str, levels: Mapping[str, LevelSpec] | None = None) -> str | None:
-    """The key of the level written ``value`` ("xã", "Xa", "phường", "quận" …), or None."""
-    levels = _SCOPE.get() if levels is None else levels
-    wanted = level_key_text(value)
-    return next((k for k, spec in levels.items() if wanted in spec.spellings(k)), None)
-
-
-def normalize_level(value: Any) -> Any:
-    """``xã``/``xa``/``Xã`` → ``xa`` (the key of a level in force); anything else as written."""
-    if isinstance(value, str):
-        return resolve_level(value) or value.strip()
-    return value
-
-
-def unit_full_name(level: str, name: str) -> str:
-    """``xã Tân An`` for a level in force (its noun), else the level as written."""
-    spec = _SCOPE.get().get(level) or DEFAULT_LEVELS.get(level)
-    return spec.unit_name(name) if spec else f"{level} {name}"
-
-
-LevelField = Annotated[str, BeforeValidator(normalize_level)]
-
-
-class _Variants(_Model):
-    """A model that may carry wording for one level under the level's key (``xa:``, ``quan:``).
-
-    Keys naming a level in force are gathered into ``by_level`` before validation; any other
-    unknown key stays an error ("khóa không có trong mẫu"). ``model.xa`` reads the wording for
-    level ``xa`` (None when there is none).
-    """
-
-    @model_validator(mode="before")
-    @classmethod
-    def _gather_levels(cls, value: Any) -> Any:
-        if not isinstance(value, dict):
-            return value
-        levels = _SCOPE.get()
-        found = {k: v for k, v in value.items() if k in levels and k not in cls.model_fields}
-        if not found:
-            return value
-        rest = {k: v for k, v in value.items() if k not in found}
-        given = rest.get("by_level")
-        rest["by_level"] = {**(given if isinstance(given, dict) else {}), **found}
-        return rest
-
-    @model_serializer(mode="wrap")
-    def _flatten_levels(self, handler: SerializerFunctionWrapHandler) -> Any:
-        """Dumped as it is written: each level's wording under the level's key."""
-        data = handler(self)
-        if isinstance(data, dict) and "by_level" in data:
-            by_level = data.pop("by_level") or {}
-            data.update(by_level)
-        return data
-
-    def __getattr__(self, name: str) -> Any:
-        if not name.startswith("_"):
-            by_level = self.__dict__.get("by_level")
-            if by_level is not None and (name in by_level or name in DEFAULT_LEVELS):
-                return by_level.get(name)
-        return super().__getattr__(name)  # type: ignore[misc]
-
 
 # ---------------------------------------------------------------------------------------------
 # Roles and assignments
@@ -219,13 +52,13 @@ class Assignment(_Model):
         return self
 
 
-Assignments = Annotated[list[Assignment], BeforeValidator(_as_list)]
+Assignments = Annotated[list[Assignment], BeforeValidator(as_list)]
 
 # A unit-level name: a text (placeholders allowed), or a list of other role keys it becomes.
 UnitName = str | list[str]
 
 
-class Role(_Variants):
+class Role(Variants):
     """A body the plan assigns work to, named for the city and for each unit level.
 
     ``unit`` is the name at unit level (``Công an {{ cap }}``) or a list of other role keys it
@@ -289,7 +122,7 @@ class TaskWording(_Model):
     deadline: StrList | None = Field(None, description="Tiến độ, thời gian thực hiện.")
 
 
-class Task(_Variants):
+class Task(Variants):
     """One task: the city's wording plus wording for unit levels.
 
     ``id`` is stable: it never changes when tasks are renumbered. ``unit`` holds wording for
@@ -330,7 +163,7 @@ class SectionWording(_Model):
     deadline: StrList | None = Field(None, description="Tiến độ chung.")
 
 
-class _Container(_Variants):
+class Container(Variants):
     """What groups and sections share: an introduction and an assignment shared by their tasks
     ("Đơn vị thực hiện" printed once after the group of tasks)."""
 
@@ -344,7 +177,7 @@ class _Container(_Variants):
     by_level: dict[str, SectionWording] = Field(default_factory=dict, description="Cách viết cho một "
                                                 "cấp: viết thẳng khóa cấp (xa:, phuong: …).")
 
-    def layers(self, level: Level) -> list[tuple[Loc, _Container | SectionWording]]:
+    def layers(self, level: Level) -> list[tuple[Loc, Container | SectionWording]]:
         """The container and its wordings for ``level``, least specific first."""
         return _layers(self, level)
 
@@ -354,7 +187,7 @@ class _Container(_Variants):
         return bool(self.lead) or any(w is not None and w.lead for w in wordings)
 
 
-class Section(_Container):
+class Section(Container):
     """A Roman-numbered section of a group: a title with its tasks, or a heading row that is
     itself a task (``task``, as section I of the Hải Phòng appendix)."""
 
@@ -384,7 +217,7 @@ class Section(_Container):
         return self.title
 
 
-class Group(_Container):
+class Group(Container):
     """Group A (tasks directly) or B (Roman-numbered sections). Without a title the group has no
     row of its own (a plan whose tasks are only in sections)."""
 
@@ -441,7 +274,7 @@ class RoleDuty(_Model):
     levels: list[LevelField] | None = Field(None, description="Chỉ có ở các cấp này.")
 
 
-class Block(_Variants):
+class Block(Variants):
     """A piece of the body: a paragraph (``text``), a numbered plain paragraph (``numbered``), a
     numbered heading with nested ``content``, the role paragraphs of Tổ chức thực hiện
     (``roles``), or the place of the task list (``tasks: true``: "Chi tiết theo Phụ lục kèm
@@ -607,200 +440,3 @@ class CityTemplate(_Model):
 
     def task_index(self) -> dict[str, Task]:
         return {t.id: t for _, _, t in self.appendix.all_tasks()}
-
-
-# ---------------------------------------------------------------------------------------------
-# The unit profile
-
-_NUMBER_RE = re.compile(r"^\d+$")
-_SYMBOL_RE = re.compile(r"^[A-ZĐa-zđ]+(-[A-ZĐa-zđ0-9]+)*$")
-
-
-class PartialDate(_Model):
-    """A signing date that may be partly blank in a draft (the office fills it after signing)."""
-
-    day: int | None = Field(None, description="Ngày (để trống trong bản nháp).")
-    month: int | None = Field(None, description="Tháng.")
-    year: int | None = Field(None, description="Năm.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _parse(cls, value: Any) -> Any:
-        if value is None or value == "":
-            return {}
-        if isinstance(value, dt.date):
-            return {"day": value.day, "month": value.month, "year": value.year}
-        if isinstance(value, int):
-            return {"year": value}
-        if isinstance(value, str):
-            m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*", value)
-            if not m:
-                raise ValueError(
-                    f"ngày '{value}' không đúng dạng; viết NĂM-THÁNG-NGÀY (2026-05-15), "
-                    "hoặc NĂM-THÁNG (2026-05) khi chưa có ngày"
-                )
-            y, mo, d = m.groups()
-            return {"year": int(y), "month": int(mo) if mo else None, "day": int(d) if d else None}
-        return value
-
-    @model_validator(mode="after")
-    def _valid(self) -> PartialDate:
-        if self.month is not None and not 1 <= self.month <= 12:
-            raise ValueError(f"tháng {self.month} không có; tháng từ 1 đến 12")
-        if self.day is not None:
-            if self.month is None or self.year is None:
-                raise ValueError("có ngày thì phải có cả tháng và năm")
-            try:
-                dt.date(self.year, self.month, self.day)
-            except ValueError:
-                days = calendar.monthrange(self.year, self.month)[1] if 1 <= self.year <= 9999 else 31
-                raise ValueError(
-                    f"ngày {self.day:02d}/{self.month:02d}/{self.year} không có trong lịch; "
-                    f"tháng {self.month} năm {self.year} có {days} ngày"
-                ) from None
-        return self
-
-
-_TITLES_RE = re.compile(r"^(?:(?:ThS|TS|TSKH|PGS|GS|CN|KS|BS|ThS\.BS|NGƯT|NGND)(?:\.\s*|\s+))+")
-SIGNER_AUTHORITIES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
-# The head signs in person: only the position, no "TM." line (a declared choice, never a guess).
-IN_PERSON = ""
-_IN_PERSON_WORDS = {"không", "khong", "none", "trực tiếp", "truc tiep", "ký trực tiếp"}
-
-
-class Signer(_Model):
-    """Who signs. The authority follows from the position unless written: the head of a
-    collective body signs "TM."; a deputy signs "KT." for the head."""
-
-    name: str = Field("", description="Họ tên người ký, không ghi học hàm, học vị; để trống khi chưa biết.")
-    position: str | None = Field(None, description="Chức vụ: 'Chủ tịch', 'Phó Chủ tịch' (mặc định: người "
-                                                   "đứng đầu); với TL., TUQ. là chức vụ của người ký thừa "
-                                                   "lệnh, thừa ủy quyền (ví dụ 'Chánh Văn phòng').")
-    authority: str | None = Field(None, description="Thẩm quyền ký: TM., KT., TL., TUQ., Q.; 'không' khi "
-                                                    "người đứng đầu ký trực tiếp (chỉ ghi chức vụ). Mặc "
-                                                    "định theo chức vụ.")
-
-    @field_validator("authority")
-    @classmethod
-    def _authority(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        if " ".join(value.lower().split()) in _IN_PERSON_WORDS:
-            return IN_PERSON
-        v = value.strip().upper()
-        if not v.endswith("."):
-            v += "."
-        if v not in SIGNER_AUTHORITIES:
-            raise ValueError(
-                f"thẩm quyền ký '{value}' không hợp lệ; dùng một trong: {', '.join(SIGNER_AUTHORITIES)}, "
-                "hoặc 'không' khi người đứng đầu ký trực tiếp"
-            )
-        return v
-
-    @field_validator("name", mode="before")
-    @classmethod
-    def _blank_name(cls, value: Any) -> Any:
-        return "" if value is None else value  # "name:" left empty: a draft, signed later
-
-    @field_validator("position", mode="before")
-    @classmethod
-    def _blank_position(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("name")
-    @classmethod
-    def _no_titles(cls, value: str) -> str:
-        bare = _TITLES_RE.sub("", value)
-        if bare != value:
-            raise ValueError(
-                f"tên người ký '{value}' có học hàm, học vị; Nghị định 30 không ghi học hàm, học vị: "
-                f"chỉ ghi '{bare}'"
-            )
-        return value
-
-
-class NoiNhanChanges(_Model):
-    add: StrList = Field(default_factory=list, description="Thêm nơi nhận, mỗi nơi một mục.")
-    remove: StrList = Field(default_factory=list, description="Bỏ nơi nhận có sẵn (ghi đúng như trong danh sách).")
-
-
-class TaskOverride(TaskWording):
-    """A unit's change to one city task: drop it, or replace some of its fields."""
-
-    drop: bool = Field(False, description="true: bỏ nhiệm vụ này (các nhiệm vụ sau được đánh số lại).")
-
-
-class LocalTask(Task):
-    """A task the unit adds to one of the appendix's sections (or group A)."""
-
-    section: str = Field(description="Mã mục (hoặc nhóm) để thêm vào, ví dụ B-IV.")
-    after: str | None = Field(None, description="Đặt sau nhiệm vụ mã này (mặc định: cuối mục).")
-
-
-class UnitProfile(_Model):
-    """What a clerk edits: who the unit is and how it differs from its level's defaults."""
-
-    level: LevelField = Field(description="Cấp đơn vị, theo các cấp của mẫu (mặc định: xã, phường, đặc khu).")
-    name: str = Field(description="Tên riêng của đơn vị, không ghi chữ xã, phường (ví dụ Tân An).")
-    province: str | None = Field(None, description="Tỉnh, thành phố; phải trùng với mẫu của thành phố.")
-    place: str | None = Field(None, description="Địa danh ở dòng ngày tháng (mặc định: tên đơn vị).")
-    number: Annotated[str | None, WithJsonSchema({"anyOf": [{"type": "string"}, {"type": "integer"},
-                                                              {"type": "null"}]})] = Field(
-        None, description="Số văn bản, chỉ chữ số; để trống khi chưa cấp số.")
-    symbol: str = Field("KH-UBND", description="Ký hiệu văn bản, ví dụ KH-UBND.")
-    date: PartialDate = Field(default_factory=PartialDate, description="Ngày ký: NĂM-THÁNG-NGÀY, hoặc "
-                              "NĂM-THÁNG khi chưa có ngày, hoặc để trống (in năm của Kế hoạch thành phố).")
-    pilot: bool = Field(False, description="true nếu đơn vị là đơn vị làm điểm.")
-    task_layout: TaskLayout | None = Field(None, description="'appendix' hoặc 'inline' (mặc định: theo mẫu).")
-    departments: dict[str, UnitName | None] = Field(default_factory=dict, description="Tên phòng, ban của đơn "
-                                                    "vị theo mã vai trò, chỉ khi khác mặc định; để trống "
-                                                    "(~) để bỏ vai trò đó.")
-    signer: Signer = Field(default_factory=Signer, description="Người ký.")
-    noi_nhan: NoiNhanChanges = Field(default_factory=NoiNhanChanges, description="Thay đổi Nơi nhận.")
-    luu: StrList | None = Field(None, description="Dòng 'Lưu' riêng, ví dụ [VT, VP].")
-    overrides: dict[str, TaskOverride] = Field(default_factory=dict, description="Thay đổi riêng theo mã "
-                                               "nhiệm vụ: drop (bỏ), text, lead, coop, outputs, deadline.")
-    local_tasks: list[LocalTask] = Field(default_factory=list, description="Nhiệm vụ riêng của đơn vị.")
-
-    @field_validator("name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        if not value:
-            raise ValueError("chưa điền tên đơn vị; ghi tên không kèm chữ xã, phường (ví dụ Tân An)")
-        return value
-
-    @field_validator("number", mode="before")
-    @classmethod
-    def _number(cls, value: Any) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, int) and not isinstance(value, bool):
-            value = str(value)
-        if isinstance(value, str):
-            v = value.strip()
-            if v and (not _NUMBER_RE.match(v) or int(v) == 0):
-                raise ValueError(
-                    f"số văn bản '{value}' không hợp lệ; chỉ ghi chữ số từ 1 trở lên (ví dụ 15), "
-                    "ký hiệu ghi ở khóa 'symbol'; để trống khi chưa cấp số"
-                )
-            return v or None
-        return value
-
-    @field_validator("symbol")
-    @classmethod
-    def _symbol(cls, value: str) -> str:
-        if not _SYMBOL_RE.match(value):
-            raise ValueError(
-                f"ký hiệu '{value}' không đúng Nghị định 30: các nhóm chữ nối bằng dấu '-', "
-                "không có dấu cách (ví dụ KH-UBND)"
-            )
-        return value
-
-    @property
-    def level_name(self) -> str:
-        spec = _SCOPE.get().get(self.level) or DEFAULT_LEVELS.get(self.level)
-        return spec.noun if spec else self.level
-
-    @property
-    def full_name(self) -> str:
-        return unit_full_name(self.level, self.name)
