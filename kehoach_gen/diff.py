@@ -272,17 +272,23 @@ def unit_impact(old: CityTemplate, new: CityTemplate, profile: UnitProfile, name
         impact.errors = [p.format() for p in exc.problems]
         return impact
     _compare(before, after, impact, {c.id for c in changes if c.moved})
-    for c in changes:
-        ov = profile.overrides.get(c.id)
-        if ov is not None and c.kind == "changed":
-            kept = [f for f in c.fields if f in OVERRIDABLE and getattr(ov, f) is not None]
-            impact.overrides_kept.extend(f"{c.id}.{f}" for f in kept)
+    impact.overrides_kept = _kept_overrides(profile, changes)
     if impact.tasks or impact.renumbered or impact.body or impact.header or impact.sections \
             or impact.orphan_overrides:
         impact.status = "changed"
     elif impact.overrides_kept:
         impact.status = "review"
     return impact
+
+
+def _kept_overrides(profile: UnitProfile, changes: list[TaskChange]) -> list[str]:
+    """"B07.deadline": a field the city changed that the unit's own override still decides."""
+    out = []
+    for c in changes:
+        ov = profile.overrides.get(c.id)
+        if ov is not None and c.kind == "changed":
+            out += [f"{c.id}.{f}" for f in c.fields if f in OVERRIDABLE and getattr(ov, f) is not None]
+    return out
 
 
 def _overriding(profile: UnitProfile, ids: set[str]) -> UnitProfile:
@@ -303,26 +309,29 @@ def _groups(plan: UnitPlan) -> dict[str | None, str]:
 
 
 def _compare(before: UnitPlan, after: UnitPlan, impact: UnitImpact, moved: set[str]) -> None:
-    rows_b = {r.task_id: r for r in before.tasks()}
-    rows_a = {r.task_id: r for r in after.tasks()}
-    groups_b, groups_a = _groups(before), _groups(after)
-    ids = list(dict.fromkeys([*rows_b, *rows_a]))
-    moves: dict[str, list[tuple[int, int]]] = {}
-    for tid in ids:
-        b, a = rows_b.get(tid), rows_a.get(tid)
-        if b == a or tid is None:
-            continue
-        if b is not None and a is not None and _same_but_number(b, a) and tid not in moved \
-                and groups_b[tid] == groups_a[tid]:
-            if b.number.isdigit() and a.number.isdigit():
-                moves.setdefault(groups_b[tid], []).append((int(b.number), int(a.number)))
-            continue
-        impact.tasks.append(tid)
-    impact.renumbered = [f"nhóm {g}: {r}" if g else r for g, pairs in moves.items() for r in _ranges(pairs)]
+    impact.tasks, impact.renumbered = _task_changes(before, after, moved)
     impact.body = before.body != after.body or before.trich_yeu != after.trich_yeu
     impact.sections = [r for r in before.rows() if not r.is_task] != [r for r in after.rows() if not r.is_task]
     impact.header = (before.noi_nhan, before.issuer_lines, before.footnotes) != (
         after.noi_nhan, after.issuer_lines, after.footnotes)
+
+
+def _task_changes(before: UnitPlan, after: UnitPlan, moved: set[str]) -> tuple[list[str], list[str]]:
+    """The tasks whose rows changed, and the renumbering of the others, one line per range."""
+    rows_b = {r.task_id: r for r in before.tasks()}
+    rows_a = {r.task_id: r for r in after.tasks()}
+    groups_b, groups_a = _groups(before), _groups(after)
+    changed: list[str] = []
+    moves: dict[str, list[tuple[int, int]]] = {}
+    for tid in dict.fromkeys([*rows_b, *rows_a]):
+        b, a = rows_b.get(tid), rows_a.get(tid)
+        if b == a or tid is None:
+            continue
+        if b is None or a is None or tid in moved or groups_b[tid] != groups_a[tid] or not _same_but_number(b, a):
+            changed.append(tid)
+        elif b.number.isdigit() and a.number.isdigit():
+            moves.setdefault(groups_b[tid], []).append((int(b.number), int(a.number)))
+    return changed, [f"nhóm {g}: {r}" if g else r for g, pairs in moves.items() for r in _ranges(pairs)]
 
 
 def _same_but_number(b: Row, a: Row) -> bool:

@@ -228,46 +228,62 @@ class _Compiler:
         return _Choice(self.expr(node.test), self.body(node.body), otherwise)
 
     def expr(self, node: nodes.Node) -> _Expr:
-        if isinstance(node, nodes.Name):
-            if node.name not in NAMES:
-                if node.name == ROLE_FUNCTION:
-                    raise PlaceholderError(f"{ROLE_FUNCTION} cần mã vai trò trong ngoặc: {ROLE_FUNCTION}('tu_phap')",
-                                           names_hint())
-                raise PlaceholderError(f"chỗ điền '{node.name}' không tồn tại", names_hint())
-            self.names.add(node.name)
-            return _Name(node.name)
-        if isinstance(node, nodes.Const):
-            value = node.value
-            if isinstance(value, bool | str) or value is None or (isinstance(value, int) and abs(value) < 10**6):
-                return _Lit(value)
-            raise _refuse(f"hằng số '{value!r}'"[:80])
-        if isinstance(node, nodes.Filter):
-            if node.name not in FILTERS or node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
-                raise _refuse(f"bộ lọc '{node.name}'")
-            assert node.node is not None
-            return _Filter(self.expr(node.node), node.name)
-        if isinstance(node, nodes.Call):
-            return self.call(node)
-        if isinstance(node, nodes.Getattr):
-            raise _refuse(f"thuộc tính '{node.attr}'")
-        if isinstance(node, nodes.Concat):
-            return _Join(tuple(self.expr(n) for n in node.nodes))
-        if isinstance(node, nodes.Not):
-            return _Not(self.expr(node.node))
-        if isinstance(node, nodes.And | nodes.Or):
-            return _Bool("and" if isinstance(node, nodes.And) else "or", self.expr(node.left),
-                         self.expr(node.right))
-        if isinstance(node, nodes.Compare):
-            ops = []
-            for op in node.ops:
-                if op.op not in ("eq", "ne"):
-                    raise _refuse(f"phép so sánh '{op.op}'")
-                ops.append((op.op, self.expr(op.expr)))
-            return _Compare(self.expr(node.expr), tuple(ops))
-        if isinstance(node, nodes.CondExpr):
-            otherwise = (self.expr(node.expr2),) if node.expr2 is not None else ()
-            return _Choice(self.expr(node.test), (self.expr(node.expr1),), otherwise)
-        raise _refuse(_NODE_NAMES.get(type(node).__name__, f"'{type(node).__name__}'"))
+        """The compiled form of an expression the whitelist allows (else PlaceholderError)."""
+        make = getattr(self, f"_make_{type(node).__name__}", None)
+        if make is None:
+            raise _refuse(_NODE_NAMES.get(type(node).__name__, f"'{type(node).__name__}'"))
+        return make(node)
+
+    def _make_Name(self, node: nodes.Name) -> _Expr:  # noqa: N802 - named after the Jinja node
+        if node.name not in NAMES:
+            if node.name == ROLE_FUNCTION:
+                raise PlaceholderError(f"{ROLE_FUNCTION} cần mã vai trò trong ngoặc: {ROLE_FUNCTION}('tu_phap')",
+                                       names_hint())
+            raise PlaceholderError(f"chỗ điền '{node.name}' không tồn tại", names_hint())
+        self.names.add(node.name)
+        return _Name(node.name)
+
+    def _make_Const(self, node: nodes.Const) -> _Expr:  # noqa: N802
+        value = node.value
+        if isinstance(value, bool | str) or value is None or (isinstance(value, int) and abs(value) < 10**6):
+            return _Lit(value)
+        raise _refuse(f"hằng số '{value!r}'"[:80])
+
+    def _make_Filter(self, node: nodes.Filter) -> _Expr:  # noqa: N802
+        if node.name not in FILTERS or node.args or node.kwargs or node.dyn_args or node.dyn_kwargs:
+            raise _refuse(f"bộ lọc '{node.name}'")
+        assert node.node is not None
+        return _Filter(self.expr(node.node), node.name)
+
+    def _make_Call(self, node: nodes.Call) -> _Expr:  # noqa: N802
+        return self.call(node)
+
+    def _make_Getattr(self, node: nodes.Getattr) -> _Expr:  # noqa: N802
+        raise _refuse(f"thuộc tính '{node.attr}'")
+
+    def _make_Concat(self, node: nodes.Concat) -> _Expr:  # noqa: N802
+        return _Join(tuple(self.expr(n) for n in node.nodes))
+
+    def _make_Not(self, node: nodes.Not) -> _Expr:  # noqa: N802
+        return _Not(self.expr(node.node))
+
+    def _make_And(self, node: nodes.And) -> _Expr:  # noqa: N802
+        return _Bool("and", self.expr(node.left), self.expr(node.right))
+
+    def _make_Or(self, node: nodes.Or) -> _Expr:  # noqa: N802
+        return _Bool("or", self.expr(node.left), self.expr(node.right))
+
+    def _make_Compare(self, node: nodes.Compare) -> _Expr:  # noqa: N802
+        ops = []
+        for op in node.ops:
+            if op.op not in ("eq", "ne"):
+                raise _refuse(f"phép so sánh '{op.op}'")
+            ops.append((op.op, self.expr(op.expr)))
+        return _Compare(self.expr(node.expr), tuple(ops))
+
+    def _make_CondExpr(self, node: nodes.CondExpr) -> _Expr:  # noqa: N802
+        otherwise = (self.expr(node.expr2),) if node.expr2 is not None else ()
+        return _Choice(self.expr(node.test), (self.expr(node.expr1),), otherwise)
 
     def call(self, node: nodes.Call) -> _Expr:
         if node.kwargs or node.dyn_args or node.dyn_kwargs:

@@ -502,30 +502,14 @@ def init_units(
     have edited some profiles is safe. Raises :class:`InputError` for an unknown province and
     :class:`OutputError` when a file cannot be written.
     """
-    from .model import UnitProfile
-    from .schema import PROFILE_SCHEMA, schema_text
-
     units = official_units(province)
     levels: Mapping[str, LevelSpec] = city.levels if city is not None else DEFAULT_LEVELS
     by_type = {spec.official: key for key, spec in levels.items() if spec.official}
     roles = dict(city.roles) if city is not None else (city_roles or {})
     levels_help = ", ".join(f"{k} ({v.name})" for k, v in levels.items())
     target = Path(folder)
-    result = InitResult()
-    if city is not None and units and canonical_name(units[0].province) != canonical_name(
-            province_name(city.plan.province) if _is_province(city.plan.province) else city.plan.province):
-        result.warnings.append(Problem(
-            message=f"mẫu thành phố là Kế hoạch của {city.plan.issuer}, còn hồ sơ là của "
-                    f"{units[0].province_full_name}", key="province", warning=True,
-            hint=f"Dùng mẫu Kế hoạch của {units[0].province_full_name} (--city) khi tạo Kế hoạch"))
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-        schema_path = target / PROFILE_SCHEMA
-        text = schema_text(UnitProfile)
-        if not schema_path.exists() or schema_path.read_text(encoding="utf-8") != text:
-            atomic_write(schema_path, text)
-    except OSError as exc:
-        raise OutputError(f"không ghi được vào thư mục '{target}': {exc.strerror or exc}") from exc
+    result = InitResult(warnings=_other_province(city, units))
+    _write_schema(target)
     skipped_types: dict[str, int] = {}
     for unit in units:
         key = by_type.get(unit.level_name)
@@ -546,6 +530,34 @@ def init_units(
             message=f"bỏ qua {n} {kind}: mẫu thành phố không có cấp '{kind}'", key="levels", warning=True,
             hint="Khai báo cấp đó ở mục 'levels' của mẫu thành phố (kèm 'official') rồi chạy lại"))
     return result
+
+
+def _other_province(city: CityTemplate | None, units: Sequence[OfficialUnit]) -> list[Problem]:
+    """A warning when the units are not of the province the city template is for."""
+    if city is None or not units:
+        return []
+    theirs = province_name(city.plan.province) if _is_province(city.plan.province) else city.plan.province
+    if canonical_name(units[0].province) == canonical_name(theirs):
+        return []
+    return [Problem(
+        message=f"mẫu thành phố là Kế hoạch của {city.plan.issuer}, còn hồ sơ là của "
+                f"{units[0].province_full_name}", key="province", warning=True,
+        hint=f"Dùng mẫu Kế hoạch của {units[0].province_full_name} (--city) khi tạo Kế hoạch")]
+
+
+def _write_schema(target: Path) -> None:
+    """The folder, with the JSON Schema the profiles' first line names."""
+    from .model import UnitProfile
+    from .schema import PROFILE_SCHEMA, schema_text
+
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        path = target / PROFILE_SCHEMA
+        text = schema_text(UnitProfile)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            atomic_write(path, text)
+    except OSError as exc:
+        raise OutputError(f"không ghi được vào thư mục '{target}': {exc.strerror or exc}") from exc
 
 
 def _is_province(text: str) -> bool:
