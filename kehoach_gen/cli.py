@@ -471,33 +471,78 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
 @main.command("import", context_settings=CONTEXT_SETTINGS)
 @click.argument("source", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Tệp YAML ghi kết quả (ví dụ city_template.yaml).")
+              help="Tệp YAML ghi mẫu (ví dụ city_template.yaml).")
+@click.option("--unit-profile", "unit_profile", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Ghi thêm hồ sơ của đơn vị ban hành văn bản nguồn: người ký, tên phòng, ban riêng, Nơi nhận.")
+@click.option("--agencies", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Từ điển cơ quan riêng (YAML, cùng dạng kehoach_gen/data/agencies.yaml), bổ sung từ điển có sẵn.")
 @click.option("--previous", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Mẫu thành phố đã có: giữ nguyên mã các nhiệm vụ khi nhập bản sửa đổi.")
-@click.option("--force", is_flag=True, help="Ghi đè tệp -o nếu đã có.")
-def import_(source: Path, out: Path, previous: Path | None, force: bool) -> None:
-    """Nhập bảng phụ lục phân công nhiệm vụ từ tệp Word của thành phố thành mẫu YAML để rà soát."""
+              help="Mẫu đã có: giữ nguyên mã các nhiệm vụ khi nhập bản sửa đổi.")
+@click.option("--json", "as_json", is_flag=True, help="In báo cáo rà soát dạng JSON.")
+@click.option("--force", is_flag=True, help="Ghi đè tệp đã có.")
+def import_(source: Path, out: Path, unit_profile: Path | None, agencies: Path | None, previous: Path | None,
+            as_json: bool, force: bool) -> None:
+    """Nhập một Kế hoạch đã hoàn chỉnh (.docx) thành mẫu cho mọi đơn vị khác.
+
+    Văn bản nguồn có thể là Kế hoạch của thành phố (có phụ lục), Kế hoạch của một xã, phường …
+    (nhiệm vụ ghi trong nội dung hoặc ở phụ lục), hoặc chỉ bảng phụ lục của thành phố. Tên, cấp,
+    cơ quan của đơn vị nguồn thành chỗ điền ({{ don_vi }}, {{ cap }}, {{ ubnd }} …); cơ quan
+    thành mã vai trò theo từ điển. In báo cáo rà soát: mọi chỗ đã đoán, ở đâu, quyết định gì.
+
+    \b
+    Ví dụ:
+      kehoach-gen import ke_hoach_xa_tan_an.docx -o city_template.yaml --unit-profile tan_an.yaml
+      kehoach-gen import ke_hoach.docx -o mau.yaml --agencies tu_dien_rieng.yaml --json
+    """
     from .files import atomic_write
-    from .importer import import_appendix
+    from .importer import import_document
     from .validate import load_city
 
-    if out.exists() and not force:
-        raise click.UsageError(f"{out} đã có; dùng --force để ghi đè, hoặc chọn tên khác với -o.")
-    if out.parent.exists() and not out.parent.is_dir():
-        raise click.UsageError(f"{out.parent} là một tệp, không phải thư mục; chọn đường dẫn khác cho -o.")
+    targets = [p for p in (out, unit_profile) if p is not None]
+    for target in targets:
+        if target.exists() and not force:
+            raise click.UsageError(f"{target} đã có; dùng --force để ghi đè, hoặc chọn tên khác.")
+        if target.parent.exists() and not target.parent.is_dir():
+            raise click.UsageError(f"{target.parent} là một tệp, không phải thư mục; chọn đường dẫn khác.")
+    if unit_profile is not None and unit_profile.resolve() == out.resolve():
+        raise click.UsageError("mẫu (-o) và hồ sơ đơn vị (--unit-profile) phải là hai tệp khác nhau.")
     prev = load_city(previous)[0] if previous else None
-    result = import_appendix(source, previous=prev)
-    _echo_problems(result.warnings)
-    try:
-        atomic_write(out, result.to_yaml())
-    except OSError as exc:
-        raise click.UsageError(f"không ghi được {out}: {exc.strerror or exc}") from None
-    tasks = sum(1 for _ in result.appendix.all_tasks())
-    click.echo(f"Đã nhập {tasks} nhiệm vụ vào {out}.")
-    if result.unknown_agencies:
-        click.secho("Các cơ quan chưa có mã vai trò (cần ánh xạ tay):", fg="yellow")
-        for name in result.unknown_agencies:
-            click.echo(f"  - {name}")
+    report = import_document(source, agencies=agencies, previous=prev)
+    profile_text = report.profile_yaml()
+    written = [(out, report.template_yaml())]
+    if unit_profile is not None and profile_text is not None:
+        written.append((unit_profile, profile_text))
+    for target, text in written:
+        try:
+            atomic_write(target, text)
+        except OSError as exc:
+            raise click.UsageError(f"không ghi được {target}: {exc.strerror or exc}") from None
+    said: list[str] = []
+    if report.appendix_result is not None:  # only the city's appendix: as the command always did
+        if not as_json:
+            _echo_problems(report.warnings)
+        said.append(f"Đã nhập {report.tasks} nhiệm vụ vào {out}.")
+        if report.unknown_agencies and not as_json:
+            said.append("Các cơ quan chưa có mã vai trò (cần ánh xạ tay):")
+            said += [f"  - {name}" for name in report.unknown_agencies]
+    else:
+        said.append(f"Đã ghi mẫu ({report.tasks} nhiệm vụ) vào {out}.")
+        if len(written) > 1:
+            said.append(f"Đã ghi hồ sơ đơn vị vào {unit_profile}.")
+    if unit_profile is not None and profile_text is None:
+        said.append("Văn bản nguồn không phải Kế hoạch của một đơn vị: không có hồ sơ đơn vị để ghi.")
+    elif unit_profile is None and profile_text is not None:
+        said.append("Thêm --unit-profile TỆP.yaml để ghi hồ sơ của đơn vị nguồn.")
+    if as_json:
+        click.echo(report.to_json())
+        for line in said:
+            click.echo(line, err=True)
+        return
+    if report.appendix_result is None:
+        click.echo(report.to_text())
+        click.echo("")
+    for line in said:
+        click.echo(line)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

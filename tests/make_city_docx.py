@@ -1,12 +1,18 @@
-"""Build a city's appendix as a Word document, as a city would send it (for the importer tests).
+"""Build the importer's source documents as Word files, as a city or a commune would send them.
 
-The data comes from seed 002 (the Hải Phòng appendix as extracted text): :func:`parse_seed`
-cleans the extraction (``<ul …>`` tags, footnote marks "¹") and keeps the rows split where a
-page broke, as the table arrives; :func:`build_docx` writes any :class:`CityAppendix` to .docx
-with python-docx: merged (gridSpan) group and section rows, one paragraph per "- …" bullet and
-a real Word footnote (footnotes part added with lxml; python-docx has no footnote API).
+The city's appendix comes from seed 002 (the Hải Phòng appendix as extracted text):
+:func:`parse_seed` cleans the extraction (``<ul …>`` tags, footnote marks "¹") and keeps the
+rows split where a page broke, as the table arrives; :func:`build_docx` writes any
+:class:`CityAppendix` to .docx with python-docx: merged (gridSpan) group and section rows, one
+paragraph per "- …" bullet and a real Word footnote (footnotes part added with lxml;
+python-docx has no footnote API).
 
-    python tests/make_city_docx.py OUT.docx [--body]
+A commune's finished plan comes from seed 000 (xã Tân An's body as extracted text):
+:func:`parse_commune_seed` and :func:`build_plan_docx` write it as the commune typed it: the
+header table, "KẾ HOẠCH", the trích yếu, every paragraph with its number typed in front (headings
+in bold), the Nơi nhận and signature table; nothing is corrected.
+
+    python tests/make_city_docx.py OUT.docx [--body | --commune]
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from lxml import etree
 
 SEED_DIR = Path(__file__).resolve().parent / "data" / "seeds"
 SEED_002 = SEED_DIR / "002_928656384eeaf606.txt"
+SEED_000 = SEED_DIR / "000_b8074be7cda55ac5.txt"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 COLUMNS = ["TT", "Nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Sản phẩm đầu ra",
            "Tiến độ thực hiện"]
@@ -265,16 +272,55 @@ def _footnotes_xml(notes: dict[int, list[str]]) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+CITY_HEAD = ["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HẢI PHÒNG"]
+CITY_BODY = [
+    "Căn cứ Quyết định số 1234/QĐ-TTg ngày 15/3/2026 của Thủ tướng Chính phủ phê duyệt Đề án;",
+    "Ủy ban nhân dân thành phố ban hành Kế hoạch triển khai thực hiện Đề án như sau:",
+    "I. MỤC ĐÍCH, YÊU CẦU",
+    "1. Mục đích",
+    "- Nâng cao nhận thức, ý thức tuân thủ pháp luật của cán bộ, công chức, viên chức và Nhân dân.",
+    "II. NHIỆM VỤ, GIẢI PHÁP",
+    "(Chi tiết theo Phụ lục kèm theo)",
+    "III. TỔ CHỨC THỰC HIỆN",
+    "1. Sở Tư pháp",
+    "- Chủ trì, theo dõi, đôn đốc các cơ quan, đơn vị triển khai Kế hoạch.",
+    "2. Công an thành phố",
+    "- Chủ trì triển khai các nhiệm vụ được giao tại phụ lục.",
+    "Trên đây là Kế hoạch triển khai thực hiện Đề án của Ủy ban nhân dân thành phố./.",
+]
+
+
 def build_docx(app: CityAppendix, path: Path, *, body: Sequence[str] = (),
-               order: Sequence[int] | None = None) -> Path:
+               order: Sequence[int] | None = None, plan: bool = False) -> Path:
     """Write ``app`` to ``path`` as a city's .docx; ``order`` permutes the six columns (the
-    group and section titles must stay contiguous); ``body`` paragraphs come first."""
+    group and section titles must stay contiguous); ``body`` paragraphs come first. With
+    ``plan``, the whole plan of the city: header, title, trích yếu, :data:`CITY_BODY`, Nơi nhận
+    and signature, then the appendix."""
     order = list(order or range(6))
     assert sorted(order) == list(range(6))
     doc = Document()
+    if plan:
+        header = doc.add_table(rows=2, cols=2)
+        _cell_lines(header.cell(0, 0), CITY_HEAD, bold=True)
+        _cell_lines(header.cell(0, 1), ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"],
+                    bold=True)
+        _cell_lines(header.cell(1, 0), ["Số: 159/KH-UBND"])
+        _cell_lines(header.cell(1, 1), ["Hải Phòng, ngày 02 tháng 5 năm 2026"], italic=True)
+        for text in BODY[:2]:
+            p = doc.add_paragraph()
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.add_run(text).bold = True
+        doc.add_paragraph()
+        for text in CITY_BODY:
+            p = doc.add_paragraph()
+            p.add_run(text).bold = bool(re.match(r"^(?:[IVX]+|\d+)\.\s", text)) or None
+        signature = doc.add_table(rows=1, cols=2)
+        _cell_lines(signature.cell(0, 0), ["Nơi nhận:", "- Bộ Tư pháp;", "- Các Sở, ban, ngành thành phố;",
+                                           "- Lưu: VT."], center=False)
+        _cell_lines(signature.cell(0, 1), ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "", "Nguyễn Văn A"], bold=True)
     for text in body:
         doc.add_paragraph(text)
-    if body:
+    if body or plan:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -316,12 +362,159 @@ def seed_appendix() -> CityAppendix:
     return parse_seed().appendix()
 
 
+# --------------------------------------------------------------------------------- a commune's plan
+
+
+@dataclass
+class CommunePlan:
+    """A unit's finished plan as typed: header, title, trích yếu, body, Nơi nhận, signer."""
+
+    issuer: list[str]
+    number: str
+    place_date: str
+    title: str
+    trich_yeu: str
+    body: list[str]
+    noi_nhan: list[str]
+    signer: list[str]
+
+
+_HEADING = re.compile(r"^(?:[IVX]+\.|\d+\.)\s")
+
+
+def parse_commune_seed(path: Path = SEED_000) -> CommunePlan:
+    """Seed 000 as the parts of a plan; its header (not in the extraction) as a draft has it."""
+    assert path.is_file(), f"seed file missing: {path} (the tests need tests/data/seeds)"
+    lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
+    text = [ln for ln in lines if ln]
+    title = text[0]
+    trich_yeu = text[1]
+    at = text.index("Nơi nhận:")
+    tm = next(i for i, ln in enumerate(text) if ln.startswith("TM. "))
+    return CommunePlan(
+        issuer=["ỦY BAN NHÂN DÂN", "XÃ TÂN AN"], number="Số:      /KH-UBND",
+        place_date="Tân An, ngày      tháng 5 năm 2026", title=title, trich_yeu=trich_yeu,
+        body=text[2:at], noi_nhan=text[at:tm], signer=text[tm:],
+    )
+
+
+def _cell_lines(cell: _Cell, lines: Sequence[str], *, bold: bool = False, italic: bool = False,
+                center: bool = True) -> None:
+    for i, text in enumerate(lines):
+        p = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
+        if center:
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(text)
+        run.bold, run.italic = bold or None, italic or None
+
+
+def build_plan_docx(plan: CommunePlan, path: Path) -> Path:
+    """Write ``plan`` as a commune types it in Word: headings are bold paragraphs with their
+    number typed in front, other paragraphs justified; header and signature in tables."""
+    doc = Document()
+    header = doc.add_table(rows=2, cols=2)
+    _cell_lines(header.cell(0, 0), plan.issuer, bold=True)
+    _cell_lines(header.cell(0, 1), ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"],
+                bold=True)
+    _cell_lines(header.cell(1, 0), [plan.number])
+    _cell_lines(header.cell(1, 1), [plan.place_date], italic=True)
+    for text in (plan.title, plan.trich_yeu):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.add_run(text).bold = True
+    doc.add_paragraph()  # the line under the trích yếu
+    for text in plan.body:
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        run = p.add_run(text)
+        heading = bool(re.match(r"^[IVX]+\.\s", text)) or (bool(_HEADING.match(text)) and len(text) <= 100)
+        run.bold = heading or None
+    signature = doc.add_table(rows=1, cols=2)
+    left, right = signature.cell(0, 0), signature.cell(0, 1)
+    _cell_lines(left, plan.noi_nhan, center=False)
+    left.paragraphs[0].runs[0].bold = True
+    left.paragraphs[0].runs[0].italic = True
+    _cell_lines(right, [*plan.signer[:-1], "", "", plan.signer[-1]], bold=True)
+    path = Path(path)
+    doc.save(str(path))
+    return path
+
+
+# --------------------------------------------------------------------------------- reading back
+
+
+def paragraphs(path: Path) -> list[str]:
+    """Every non-empty paragraph of a .docx in order, a table cell (merged cells once) as one."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(str(path))
+    out: list[str] = []
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:p"):
+            text = Paragraph(el, doc).text.strip()
+            if text:
+                out.append(text)
+        elif el.tag == qn("w:tbl"):
+            for row in Table(el, doc).rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        if cell.text.strip():
+                            out.append(cell.text.strip())
+    return out
+
+
+def body_paragraphs(path: Path) -> list[str]:
+    """The body of a plan: the paragraphs after the title and trích yếu, up to the Nơi nhận
+    and signature table."""
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(str(path))
+    out: list[str] = []
+    seen_title = seen_trich_yeu = False
+    for el in doc.element.body.iterchildren():
+        if el.tag == qn("w:tbl"):
+            if seen_trich_yeu:
+                break
+            continue
+        if el.tag != qn("w:p"):
+            continue
+        text = Paragraph(el, doc).text.strip()
+        if not seen_title:
+            seen_title = text == "KẾ HOẠCH"
+        elif not seen_trich_yeu:
+            seen_trich_yeu = bool(text)
+        elif text:
+            out.append(text)
+    return out
+
+
+def compare(expected: Sequence[str], got: Sequence[str]) -> tuple[int, list[str]]:
+    """How many paragraphs of ``expected`` are in ``got`` in the same order, and the others
+    (``-`` expected, ``+`` got)."""
+    import difflib
+
+    matcher = difflib.SequenceMatcher(a=list(expected), b=list(got), autojunk=False)
+    equal = sum(block.size for block in matcher.get_matching_blocks())
+    unequal = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            unequal += [f"- {t}" for t in expected[i1:i2]] + [f"+ {t}" for t in got[j1:j2]]
+    return equal, unequal
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="the .docx to write")
     parser.add_argument("--body", action="store_true", help="put a plan body before the appendix")
+    parser.add_argument("--commune", action="store_true", help="xã Tân An's finished plan (seed 000)")
     args = parser.parse_args(argv)
-    build_docx(seed_appendix(), args.out, body=BODY if args.body else ())
+    if args.commune:
+        build_plan_docx(parse_commune_seed(), args.out)
+    else:
+        build_docx(seed_appendix(), args.out, body=BODY if args.body else ())
     print(args.out)
     return 0
 

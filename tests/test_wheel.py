@@ -28,7 +28,7 @@ def test_the_wheel_runs_from_an_empty_folder(tmp_path: Path) -> None:
 
     names = set(zipfile.ZipFile(wheel).namelist())
     for part in ("kehoach_gen/data/city_template.yaml", "kehoach_gen/data/ke_hoach.docx",
-                 "kehoach_gen/data/unit_profiles/tan_an.yaml"):
+                 "kehoach_gen/data/unit_profiles/tan_an.yaml", "kehoach_gen/data/agencies.yaml"):
         assert part in names, part
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)

@@ -1,13 +1,19 @@
-"""Import the city's appendix table from a .docx into the ``appendix:`` part of a city template.
+"""Import a finished plan (.docx) into a city template, or the city's appendix table alone.
 
-The city sends its plan as Word. The importer finds the appendix table ("TT / Nhiệm vụ / Cơ
-quan chủ trì / …", headers in any order and wording: :mod:`.table`), turns its rows into
-groups, sections and tasks (:mod:`.structure`, :mod:`.drafts`), maps the agencies it names to
-role keys (:mod:`.agencies`), reads real Word footnotes (:mod:`.footnotes`), rejoins rows that
-a page break split in two, and gives every task a stable id, kept across re-imports of a
-revised table by matching task texts (:mod:`.ids`). The result (:mod:`.result`) is YAML for a
-person to review: everything doubtful is a warning or an unknown agency, never a silent
-guess. All Word reading goes through :mod:`kehoach_gen.ooxml`.
+:func:`import_document` takes any finished Kế hoạch, of a province or of one of its units, with
+its tasks in an appendix table or written in the body, and gives a complete city template, the
+source unit's profile and a review report listing every guess (:mod:`.plan`, :mod:`.report`).
+It reads the document as a clerk does (:mod:`.source`, :mod:`.meta`, :mod:`.outline`,
+:mod:`.inline`, :mod:`.body`), maps agencies to role keys through a dictionary that is data
+(:mod:`.agencies`, ``kehoach_gen/data/agencies.yaml``) and turns the unit's own words into
+placeholders by reference (:mod:`.wording`).
+
+:func:`import_appendix` reads only the city's appendix table ("TT / Nhiệm vụ / Cơ quan chủ
+trì / …", headers in any order and wording: :mod:`.table`), turns its rows into groups,
+sections and tasks (:mod:`.structure`, :mod:`.drafts`), reads real Word footnotes
+(:mod:`.footnotes`), rejoins rows that a page break split in two, and gives every task a stable
+id, kept across re-imports of a revised table by matching task texts (:mod:`.ids`). All Word
+reading goes through :mod:`kehoach_gen.ooxml`.
 """
 
 from __future__ import annotations
@@ -17,50 +23,37 @@ from pathlib import Path
 from ..errors import InputError, Problem
 from ..model import CityTemplate
 from ..ooxml.element import XMLSyntaxError
-from ..ooxml.package import Say, Wording, open_docx
-from .agencies import AGENCY_ALIASES, AgencyTable, agency_key
+from ..ooxml.package import open_docx
+from .agencies import AGENCY_ALIASES, AgencyTable, Dictionary, agency_key, load_dictionary
 from .ids import SIMILARITY
+from .opening import SAVE_AS, WORDING
+from .plan import import_document
 from .reader import read_appendix
+from .report import ImportReport
 from .result import ImportResult
 from .session import Session
 from .table import FIELDS
 from .text import fold
+from .wording import Note
 
-__all__ = ["AGENCY_ALIASES", "FIELDS", "SIMILARITY", "AgencyTable", "ImportResult", "agency_key",
-           "fold", "import_appendix"]
-
-_SAVE_AS = "Mở tệp bằng Word rồi chọn Lưu thành (Save As) kiểu 'Word Document (*.docx)'"
-
-
-def _broken_reason(exc: Exception) -> str:
-    return "tệp nén không chứa tài liệu Word" if isinstance(exc, KeyError) else str(exc)
+__all__ = ["AGENCY_ALIASES", "FIELDS", "SIMILARITY", "WORDING", "AgencyTable", "Dictionary", "ImportReport",
+           "ImportResult", "Note", "agency_key", "fold", "import_appendix", "import_document", "load_dictionary"]
 
 
-WORDING = Wording(
-    missing=Say("không tìm thấy tệp", "Kiểm tra lại đường dẫn"),
-    directory=Say("đây là thư mục, không phải tệp .docx"),
-    unreadable=Say("không đọc được tệp: {reason}"),
-    not_docx=Say("tệp không phải tài liệu Word .docx (hoặc đã bị hỏng)", _SAVE_AS),
-    broken=Say("tệp không phải tài liệu Word .docx hợp lệ ({reason})", _SAVE_AS),
-    old_doc=Say("tệp là định dạng Word 97-2003 (.doc), chưa đọc được; cần tệp .docx", _SAVE_AS),
-    pdf=Say("tệp là PDF, không phải tài liệu Word .docx",
-            "Xin thành phố bản .docx, hoặc chuyển PDF sang Word rồi kiểm tra lại bảng"),
-    broken_reason=_broken_reason,
-)
-
-
-def import_appendix(source: str | Path | bytes, *, previous: CityTemplate | None = None
-                    ) -> ImportResult:
+def import_appendix(source: str | Path | bytes, *, previous: CityTemplate | None = None,
+                    agencies: str | Path | None = None) -> ImportResult:
     """Read the city's appendix table from a .docx (a path or its bytes).
 
     With ``previous`` (the city template from an earlier import, possibly reviewed), tasks keep
     their ids when their text is still similar, reviewers' per-level wording is carried over,
-    and the previous template's role names count as extra agency aliases. Raises
-    :class:`InputError` for a file that is not a readable .docx or has no appendix table.
+    and the previous template's role names count as extra agency aliases; ``agencies`` is a
+    user's own agency dictionary, extending the bundled one. Raises :class:`InputError` for a
+    file that is not a readable .docx or has no appendix table.
     """
+    table = AgencyTable.for_template(previous, dictionary=load_dictionary(agencies))
     opened = open_docx(source, WORDING)
     try:
-        return read_appendix(opened.document, Session(opened.name, previous))
+        return read_appendix(opened.document, Session(opened.name, previous, agencies=table))
     except XMLSyntaxError as exc:
         raise InputError([Problem(message=f"tài liệu Word bị hỏng: {exc}", file=opened.name,
-                                  hint=_SAVE_AS)]) from None
+                                  hint=SAVE_AS)]) from None

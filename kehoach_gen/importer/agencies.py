@@ -1,70 +1,36 @@
-"""The agency dictionary: the names a city gives its agencies, mapped to role keys.
+"""The agency dictionary: the names plans give agencies, mapped to role keys.
 
-Maintained by hand: add a spelling to :data:`AGENCY_ALIASES` when an import lists it as
-unknown. :class:`AgencyTable` is the dictionary in use for one import (the aliases, plus a
-previous template's own role names and reviewed phrases).
+The dictionary is data, ``kehoach_gen/data/agencies.yaml`` (found with
+:mod:`importlib.resources`), extended by a user's own file (``--agencies``; its entries win) and
+by the default department names of a template's levels. :class:`Dictionary` is the loaded
+file; :class:`AgencyTable` is the lookup one import uses: for a city's plan the city names, for
+a unit's plan the names that unit gives its own departments ("Công an xã" at a xã, from the
+pattern "Công an {{ cap }}"). Matching ignores case, spacing, punctuation, tone-mark placement
+(Hòa/Hoà, Ủy/Uỷ), a leading "Các" and the abbreviations of ``_ABBREVIATIONS`` (UBND, HĐND …).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
 
-from ..model import CityTemplate
+from ..errors import InputError, Problem, rel
+from ..loading import load_yaml, load_yaml_text
+from ..model import CityTemplate, LevelSpec
 from ..units import canonical_name
 from .text import words
 
-# The agency dictionary (maintained by hand: add a spelling here when an import lists it as
-# unknown). Key: role key of docs/roles.md; value: the city's names for it, the first one being
-# the name written under ``roles: <key>: city:``. Matching ignores case, spacing, punctuation,
-# tone-mark placement (Hòa/Hoà, Thủy/Thuỷ, Ủy/Uỷ: units.canonical_name), a leading "Các" and
-# the abbreviations in ``_ABBREVIATIONS`` (UBND, HĐND, TP …).
-
-AGENCY_ALIASES: dict[str, tuple[str, ...]] = {
-    "tu_phap": ("Sở Tư pháp", "Sở Tư pháp thành phố"),
-    "so_nganh": (
-        "Các Sở, ban, ngành thành phố", "Các Sở, ban, ngành", "Các Sở, ngành thành phố",
-        "Các Sở, ngành",
-    ),
-    "so_nganh_doan_the": ("Các sở, ban, ngành, đoàn thể", "Các sở, ban, ngành, đoàn thể thành phố"),
-    "ubnd_cap_xa": (
-        "Ủy ban nhân dân cấp xã", "Ủy ban nhân dân các xã, phường, đặc khu",
-        "Ủy ban nhân dân xã, phường, đặc khu", "Ủy ban nhân dân các cấp xã",
-    ),
-    "ubnd_15_thi_diem": ("UBND 15 xã, phường, đặc khu",),
-    "van_phong_cap_xa": ("Văn phòng HĐND và UBND cấp xã",),
-    "noi_vu": ("Sở Nội vụ",),
-    "giao_duc": ("Sở Giáo dục và Đào tạo",),
-    "khcn": ("Sở Khoa học và Công nghệ", "Sở Khoa học công nghệ"),
-    "cong_an": ("Công an thành phố",),
-    "toa_an": ("Tòa án nhân dân thành phố",),
-    "vien_kiem_sat": ("Viện Kiểm sát nhân dân thành phố",),
-    "thi_hanh_an": (
-        "Thi hành án dân sự thành phố", "Thi hành án thành phố",
-        "Cục Thi hành án dân sự thành phố",
-    ),
-    "to_tung": ("Các cơ quan tiến hành tố tụng",),
-    "thanh_tra": ("Thanh tra thành phố",),
-    "luat_gia": ("Hội Luật gia thành phố", "Hội Luật gia"),
-    "doan_luat_su": ("Đoàn Luật sư", "Đoàn Luật sư thành phố"),
-    "tgpl": ("Trung tâm Trợ giúp pháp lý Nhà nước thành phố",),
-    "bao_chi": ("Báo và Phát thanh, Truyền hình Hải Phòng",),
-    "vtv": ("Đài truyền hình Việt Nam (VTV1)", "Đài Truyền hình Việt Nam"),
-    "ho_tich": ("Các cơ quan đăng ký hộ tịch trên địa bàn thành phố",),
-    "mttq": (
-        "UBMTTQ Việt Nam và các đoàn thể chính trị - xã hội",
-        "Ủy ban MTTQ Việt Nam và các đoàn thể",
-        "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố và các đoàn thể chính trị - xã hội",
-    ),
-    "truong_hoc": ("các trường học",),
-    "doanh_nghiep": ("các doanh nghiệp",),
-    "khu_dan_cu": ("thôn, tổ dân phố",),
-    "lien_quan": ("Các cơ quan, đơn vị có liên quan", "Các cơ quan, đơn vị liên quan"),
-    "to_chuc_lien_quan": ("Các cơ quan, tổ chức liên quan", "Các cơ quan, tổ chức có liên quan"),
-    "ca_nhan_lien_quan": (
-        "Các cơ quan, tổ chức, cá nhân liên quan", "Các cơ quan, tổ chức, cá nhân có liên quan",
-    ),
-}
+DICTIONARY_NAME = "agencies.yaml"
+_ROLE_KEYS = {"city", "unit", "full", "outside", "drop", "names"}
+_TOP_KEYS = {"levels", "tiers", "provinces", "not_references", "generic_before", "roles", "noi_nhan",
+             "spelling"}
+UnitName = str | list[str]
 
 _ABBREVIATIONS = {
     "ubnd": "ủy ban nhân dân",
@@ -75,10 +41,14 @@ _ABBREVIATIONS = {
     "ubmttq": "ủy ban mặt trận tổ quốc",
     "mttq": "mặt trận tổ quốc",
     "tgpl": "trợ giúp pháp lý",
+    "chqs": "chỉ huy quân sự",
 }
 
-
 MAX_PARTS = 64  # agencies one item may be split into
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparison keys
 
 
 def _agency_words(name: str) -> list[str]:
@@ -89,49 +59,365 @@ _ABBREV_WORDS = {_agency_words(k)[0]: _agency_words(v) for k, v in _ABBREVIATION
 
 
 def agency_key(name: str) -> str:
-    """The comparison key of an agency name (see :data:`AGENCY_ALIASES`)."""
+    """The comparison key of an agency name (see the module docstring)."""
     parts = [w for word in _agency_words(name) for w in _ABBREV_WORDS.get(word, [word])]
     if parts[:1] == ["các"]:
         parts = parts[1:]
     return " ".join(parts)
 
 
+_FILL_RE = re.compile(r"\{\{\s*(cap|Cap|ten|don_vi)\s*\}\}")
+
+
+def fill_name(text: str, cap: str, name: str = "") -> str:
+    """A dictionary name for one unit: ``Công an {{ cap }}`` → ``Công an xã``."""
+    values = {"cap": cap, "Cap": cap[:1].upper() + cap[1:], "ten": name,
+              "don_vi": f"{cap} {name}".strip()}
+    return _FILL_RE.sub(lambda m: values[m.group(1)], text)
+
+
+# ---------------------------------------------------------------------------------------------
+# The dictionary file
+
+
+@dataclass(frozen=True)
+class DictRole:
+    """One role of the dictionary: the template's :class:`~kehoach_gen.model.Role` plus the
+    names it is recognised by."""
+
+    key: str
+    city: tuple[str, ...]
+    unit: UnitName | None = None
+    by_level: Mapping[str, UnitName] = field(default_factory=dict)
+    full: str | None = None
+    outside: bool = False
+    drop: bool = False
+    names: tuple[str, ...] = ()
+
+    def value(self, level: str) -> UnitName | None:
+        """The name (or role list) at ``level``; None: the city's name is kept."""
+        if self.drop:
+            return []
+        found = self.by_level.get(level)
+        return found if found is not None else self.unit
+
+    def template_data(self, levels: Sequence[str]) -> dict[str, Any]:
+        """The role as a template writes it, for the template's ``levels``."""
+        out: dict[str, Any] = {"city": self.city[0] if self.city else self.display(levels)}
+        values = {lv: self.value(lv) for lv in levels}
+        if self.drop or (values and all(v == [] for v in values.values())):
+            out["drop"] = True
+            return out
+        if self.unit is not None:
+            out["unit"] = self.unit
+        for lv in levels:
+            if lv in self.by_level:
+                out[lv] = self.by_level[lv]
+        if self.full:
+            out["full"] = self.full
+        if self.outside:
+            out["outside"] = True
+        return out
+
+    def display(self, levels: Sequence[str]) -> str:
+        for lv in levels:
+            v = self.value(lv)
+            if isinstance(v, str):
+                return v
+        return self.names[0] if self.names else self.key
+
+
+@dataclass(frozen=True)
+class Tier:
+    levels: tuple[str, ...]
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """The loaded agency dictionary (bundled file, then the user's)."""
+
+    roles: Mapping[str, DictRole]
+    levels: Mapping[str, LevelSpec]
+    tiers: tuple[Tier, ...]
+    provinces: tuple[str, ...]
+    not_references: tuple[str, ...]
+    generic_before: tuple[str, ...]
+    noi_nhan_unit: tuple[str, ...]
+    spelling: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+    def tier_of(self, level: str, when: dt.date | None) -> tuple[str, ...]:
+        """The levels a template made from a plan of ``level`` (issued ``when``) serves: a
+        tier that ended after ``when`` first, else one still in force."""
+        candidates = [t for t in self.tiers if level in t.levels]
+        if when is not None:
+            dated = [t for t in candidates if t.until is not None and when <= t.until]
+            if dated:
+                return dated[0].levels
+        current = [t for t in candidates if t.until is None]
+        if current:
+            return current[0].levels
+        return candidates[0].levels if candidates else (level,)
+
+
+def bundled_dictionary_path() -> Path:
+    return Path(str(resources.files("kehoach_gen").joinpath("data", DICTIONARY_NAME)))
+
+
+@lru_cache(maxsize=1)
+def _bundled() -> Dictionary:
+    return _parse(_raw(bundled_dictionary_path()), None)
+
+
+def load_dictionary(extra: str | Path | None = None) -> Dictionary:
+    """The bundled dictionary, extended by the user's file ``extra`` (its entries win).
+
+    Raises :class:`InputError` locating every problem of the user's file."""
+    base = _bundled()
+    if extra is None:
+        return base
+    return _parse(_raw(Path(extra)), base)
+
+
+def _raw(path: Path) -> tuple[Any, Any]:
+    loaded = load_yaml(path)
+    return loaded, path
+
+
+def _parse(raw: tuple[Any, Any], base: Dictionary | None) -> Dictionary:
+    loaded, path = raw
+    data = loaded.data
+    name = rel(path)
+    problems: list[Problem] = []
+
+    def bad(loc: tuple[Any, ...], message: str, hint: str = "") -> None:
+        problems.append(Problem(message=message, file=name, line=loaded.line_of(loc),
+                                key=".".join(str(x) for x in loc), hint=hint))
+
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError([Problem(message="từ điển cơ quan phải là một bảng (các khóa roles, levels …)",
+                                  file=name, hint="Xem mẫu: kehoach_gen/data/agencies.yaml")])
+    for key in data:
+        if key not in _TOP_KEYS:
+            bad((key,), f"khóa '{key}' không có trong từ điển cơ quan", "Các khóa: " + ", ".join(sorted(_TOP_KEYS)))
+    levels: dict[str, LevelSpec] = dict(base.levels) if base else {}
+    for key, value in (data.get("levels") or {}).items():
+        try:
+            levels[str(key)] = LevelSpec.model_validate(value)
+        except Exception as exc:  # pydantic's message, located
+            bad(("levels", key), f"cấp '{key}' không hợp lệ: {_short(exc)}")
+    roles: dict[str, DictRole] = dict(base.roles) if base else {}
+    for key, value in (data.get("roles") or {}).items():
+        role = _role(str(key), value, levels, bad)
+        if role is not None:
+            roles[str(key)] = role
+    tiers: list[Tier] = []
+    for i, t in enumerate(data.get("tiers") or []):
+        if not isinstance(t, dict) or not isinstance(t.get("levels"), list):
+            bad(("tiers", i), "mỗi tầng cần khóa 'levels' (danh sách mã cấp)")
+            continue
+        unknown = [lv for lv in t["levels"] if lv not in levels]
+        if unknown:
+            bad(("tiers", i, "levels"), f"cấp chưa khai báo: {', '.join(map(str, unknown))}")
+            continue
+        until = t.get("until")
+        tiers.append(Tier(tuple(t["levels"]), until if isinstance(until, dt.date) else None))
+    tiers += base.tiers if base else ()  # the user's tiers first
+
+    def strings(key: str) -> tuple[str, ...]:
+        value = data.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            bad((key,), f"'{key}' phải là danh sách chữ")
+            return ()
+        return tuple(value)
+
+    def merged(key: str, old: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys([*old, *strings(key)]))
+
+    noi_nhan = data.get("noi_nhan") or {}
+    unit_nn = tuple(noi_nhan.get("unit") or ()) if isinstance(noi_nhan, dict) else ()
+    spelling = dict(base.spelling) if base else {}
+    given = data.get("spelling") or {}
+    if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
+        bad(("spelling",), "'spelling' là bảng chữ: cách viết cần sửa → cách viết thống nhất")
+    else:
+        spelling.update(given)
+    if problems:
+        raise InputError(problems)
+    return Dictionary(
+        roles=roles, levels=levels, tiers=tuple(tiers),
+        provinces=merged("provinces", base.provinces if base else ()),
+        not_references=merged("not_references", base.not_references if base else ()),
+        generic_before=merged("generic_before", base.generic_before if base else ()),
+        noi_nhan_unit=unit_nn or (base.noi_nhan_unit if base else ()),
+        spelling=spelling, sources=(*(base.sources if base else ()), name or str(path)),
+    )
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _role(key: str, value: Any, levels: Mapping[str, LevelSpec], bad: Any) -> DictRole | None:
+    if not isinstance(value, dict):
+        bad(("roles", key), "mỗi vai trò là một bảng (city, unit, names …)")
+        return None
+    ok = True
+    for k in value:
+        if k not in _ROLE_KEYS and k not in levels:
+            bad(("roles", key, k), f"khóa '{k}' không có trong một vai trò",
+                "Dùng city, unit, full, outside, drop, names hoặc mã một cấp (xa, phuong …)")
+            ok = False
+    city = value.get("city")
+    city_names = tuple([city] if isinstance(city, str) else city or [])
+    names = value.get("names") or []
+    if not all(isinstance(n, str) for n in (*city_names, *names)):
+        bad(("roles", key), "tên cơ quan phải là chữ")
+        ok = False
+    by_level = {k: v for k, v in value.items() if k in levels and k not in _ROLE_KEYS}
+    for k, v in [("unit", value.get("unit")), *by_level.items()]:
+        if v is not None and not isinstance(v, (str, list)):
+            bad(("roles", key, k), "tên ở cấp đơn vị là chữ, hoặc danh sách mã vai trò")
+            ok = False
+    if not ok:
+        return None
+    return DictRole(key=key, city=city_names, unit=value.get("unit"), by_level=by_level,
+                    full=value.get("full"), outside=bool(value.get("outside")),
+                    drop=bool(value.get("drop")), names=tuple(names))
+
+
+def dictionary_from_text(text: str, base: Dictionary | None = None) -> Dictionary:
+    """A dictionary from YAML text (tests, and a user's file given inline)."""
+    loaded = load_yaml_text(text)
+    return _parse((loaded, Path("<từ điển>")), base if base is not None else _bundled())
+
+
+def _aliases() -> dict[str, tuple[str, ...]]:
+    return {k: r.city for k, r in _bundled().roles.items() if r.city}
+
+
+# The city names of every role of the bundled dictionary, the first being the name written
+# under ``roles: <key>: city:`` (kept for callers of the appendix importer).
+AGENCY_ALIASES: dict[str, tuple[str, ...]] = _aliases()
+
+
+# ---------------------------------------------------------------------------------------------
+# The lookup
+
+
+@dataclass(frozen=True)
+class UnitContext:
+    """The unit whose plan is read: its level key and noun ("xã"), its own name."""
+
+    level: str
+    cap: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a name was recognised: the role and what matched ("tên ở cấp xã", "tên cấp tỉnh" …)."""
+
+    role: str
+    how: str
+    pattern: str = ""  # the dictionary's text that matched ("Công an {{ cap }}")
+
+
 class AgencyTable:
-    """Agency names → role keys: :data:`AGENCY_ALIASES`, plus (``extra``) a template's
-    ``roles`` names and (``phrases``) whole items a reviewer mapped to a role with a note."""
+    """Agency names → role keys for one import.
+
+    Without ``unit`` (a city's plan) the city names of the dictionary, plus (``extra``) a
+    template's ``roles`` names and (``phrases``) whole items a reviewer mapped to a role with a
+    note. With ``unit`` (a unit's plan), the names that unit gives its departments, first as
+    its level names them, then their full names, then other spellings; a city body is
+    recognised only when units keep its name (Trung tâm Trợ giúp pháp lý …); the other city
+    names are kept as written (:meth:`city_body` says which role they are).
+    """
 
     def __init__(self, extra: Mapping[str, Iterable[str]] | None = None,
-                 phrases: Mapping[str, Mapping[str, str]] | None = None):
+                 phrases: Mapping[str, Mapping[str, str]] | None = None, *,
+                 dictionary: Dictionary | None = None, unit: UnitContext | None = None,
+                 departments: Mapping[str, UnitName] | None = None):
+        self.dictionary = dictionary or _bundled()
+        self.unit = unit
         self.city_names: dict[str, str] = {}
-        self._keys: dict[str, str] = {}
+        self._keys: dict[str, Match] = {}
+        self._city: dict[str, str] = {}
         self._phrases = {agency_key(k): dict(v) for k, v in (phrases or {}).items()}
-        for role, names in AGENCY_ALIASES.items():
-            self.city_names[role] = names[0]
-            for name in names:
-                self._keys.setdefault(agency_key(name), role)
-        # a template's own names win: its role keys are the ones its units map
-        for role, extra_names in (extra or {}).items():
-            for i, name in enumerate(extra_names):
-                if i == 0:
-                    self.city_names[role] = name
-                self._keys[agency_key(name)] = role
+        roles = self.dictionary.roles
+        for key, role in roles.items():
+            self.city_names[key] = role.city[0] if role.city else role.display([unit.level] if unit else [])
+        if unit is None:
+            for key, role in roles.items():
+                for name in role.city:
+                    self._add(name, key, "tên cấp tỉnh")
+            for key, extra_names in (extra or {}).items():  # a template's own names win
+                for i, name in enumerate(extra_names):
+                    if i == 0:
+                        self.city_names[key] = name
+                    self._keys[agency_key(name)] = Match(key, "tên trong mẫu cũ")
+            return
+        noun = self.dictionary.levels[unit.level].noun if unit.level in self.dictionary.levels else unit.cap
+
+        def filled(text: str) -> str:
+            return fill_name(text, noun, unit.name)
+
+        for key, value in (departments or {}).items():
+            if isinstance(value, str):
+                self._add(filled(value), key, f"tên mặc định ở cấp {noun}", value)
+        for key, role in roles.items():
+            own = role.value(unit.level)
+            if isinstance(own, str):
+                self._add(filled(own), key, f"tên ở cấp {noun}", own)
+        for key, role in roles.items():
+            if role.full:
+                self._add(filled(role.full), key, "tên đầy đủ", role.full)
+        for key, role in roles.items():
+            for name in (*role.names, *[v for v in (role.unit, *role.by_level.values()) if isinstance(v, str)]):
+                self._add(filled(name), key, "cách viết khác", name)
+        for key, extra_names in (extra or {}).items():
+            for name in extra_names:
+                self._add(filled(name), key, "tên trong mẫu cũ", name)
+        for key, role in roles.items():
+            kept = role.value(unit.level) is None
+            for name in role.city:
+                if kept:
+                    self._add(name, key, "cơ quan cấp tỉnh, giữ nguyên tên")
+                else:
+                    self._city.setdefault(agency_key(name), key)
+
+    def _add(self, name: str, role: str, how: str, pattern: str = "") -> None:
+        k = agency_key(name)
+        if k and k not in self._keys:
+            self._keys[k] = Match(role, how, pattern or name)
 
     @classmethod
-    def for_template(cls, city: CityTemplate | None) -> AgencyTable:
+    def for_template(cls, city: CityTemplate | None, *, dictionary: Dictionary | None = None) -> AgencyTable:
         """The table a re-import against ``city`` uses: its role names win, and an item it
         wrote as ``{role: tu_phap, note: "theo chức năng …"}`` is recognised again."""
         if city is None:
-            return cls()
+            return cls(dictionary=dictionary)
         phrases: dict[str, dict[str, str]] = {}
         for _, _, task in city.appendix.all_tasks():
             for item in (*task.lead, *task.coop):
                 if item.role in city.roles and item.note:
                     phrases[f"{city.roles[item.role].city} {item.note}"] = {
                         "role": item.role, "note": item.note}
-        return cls({k: [r.city] for k, r in city.roles.items()}, phrases)
+        return cls({k: [r.city] for k, r in city.roles.items()}, phrases, dictionary=dictionary)
+
+    def match(self, name: str) -> Match | None:
+        return self._keys.get(agency_key(name)) if name.strip() else None
 
     def role(self, name: str) -> str | None:
-        return self._keys.get(agency_key(name)) if name.strip() else None
+        found = self.match(name)
+        return found.role if found else None
+
+    def city_body(self, name: str) -> str | None:
+        """The role of a city body named in a unit's plan (kept as written there)."""
+        return self._city.get(agency_key(name)) if name.strip() else None
 
     def assign(self, item: str) -> list[dict[str, str]] | None:
         """Role assignments for one agency item, or ``None`` when it is not known.
@@ -139,6 +425,8 @@ class AgencyTable:
         ``Sở Tư pháp (Trung tâm …)`` keeps the parenthesis as a note; ``A, B và C`` is split
         when every part is a known agency.
         """
+        if item.strip().startswith("(") and item.strip().endswith(")"):
+            return None  # a remark in parentheses, not a body
         role = self.role(item)
         if role:
             return [{"role": role}]

@@ -20,6 +20,7 @@ class TaskDraft:
     deadline: list[str]
     id: str | None = None
     carried: dict[str, Any] = field(default_factory=dict)  # kept from the previous template
+    where: str = ""
 
     def data(self) -> dict[str, Any]:
         """The task as the template's YAML has it."""
@@ -40,11 +41,15 @@ class SectionDraft:
     tasks: list[TaskDraft] = field(default_factory=list)
     id: str | None = None
     carried: dict[str, Any] = field(default_factory=dict)  # kept from the previous template
+    intro: list[str] = field(default_factory=list)
+    shared: dict[str, Any] = field(default_factory=dict)  # lead, coop … printed once after the tasks
+    where: str = ""
 
     def data(self) -> dict[str, Any]:
         if self.task is not None:
-            return {"task": self.task.data(), "id": self.id}
-        return {"title": self.title, "show_count": self.show_count,
+            return {"task": self.task.data(), "id": self.id, **self.shared}
+        extra = {"intro": self.intro} if self.intro else {}
+        return {"title": self.title, "show_count": self.show_count, **extra, **self.shared,
                 "tasks": [t.data() for t in self.tasks], "id": self.id, **self.carried}
 
 
@@ -57,7 +62,11 @@ class GroupDraft:
     tasks: list[TaskDraft] = field(default_factory=list)
     sections: list[SectionDraft] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)  # its task labels, for the numbering check
+    intro: list[str] = field(default_factory=list)
+    shared: dict[str, Any] = field(default_factory=dict)
+    where: str = ""
 
     def data(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "tasks": [t.data() for t in self.tasks],
-                "sections": [s.data() for s in self.sections]}
+        extra = {"intro": self.intro} if self.intro else {}
+        return {"id": self.id, "title": self.title, **extra, **self.shared,
+                "tasks": [t.data() for t in self.tasks], "sections": [s.data() for s in self.sections]}

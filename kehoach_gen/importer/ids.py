@@ -35,6 +35,14 @@ class Ids:
         self.new: list[str] = []
         self.removed: list[str] = []
 
+    def origins(self) -> dict[str, str]:
+        """Where each group, section and task came from (id → "phụ lục, hàng 12")."""
+        out = {g.id: g.where for g in self.groups if g.where}
+        for g in self.groups:
+            out.update({s.id: s.where for s in g.sections if s.id and s.where})
+        out.update({t.id: t.where for _, t, _ in self._entries() if t.id and t.where})
+        return out
+
     def _entries(self) -> Iterator[tuple[GroupDraft, TaskDraft, SectionDraft | None]]:
         """(group, task, section-or-None) in document order; a section's own task included."""
         for g in self.groups:

@@ -22,12 +22,13 @@ from .table import DEFAULT_COLUMNS, DEFAULTS, FIELDS, find_table, read_rows
 from .text import fold
 
 
-def read_appendix(document: Any, session: Session) -> ImportResult:
-    """The appendix of a python-docx ``document`` as a city template part."""
+def read_appendix(document: Any, session: Session, notes: Footnotes | None = None) -> ImportResult:
+    """The appendix of a python-docx ``document`` as a city template part (``notes``: the
+    footnotes already met in the body, whose keys the appendix goes on from)."""
     previous = session.previous
     blocks = list(flatten(document.element.body, {P, TBL}, BLOCK_CONTAINERS))
-    notes = Footnotes(read_footnotes(document), previous.appendix.footnotes if previous else {},
-                      session.problems, session.source)
+    if notes is None:
+        notes = footnotes_of(document, session)
     found = find_table(blocks)
     if found is None:
         raise session.error(
@@ -68,8 +69,21 @@ def read_appendix(document: Any, session: Session) -> ImportResult:
     return ImportResult(
         appendix=appendix, unknown_agencies=list(session.unknown), warnings=session.problems,
         body_paragraphs=body, roles=roles, source_name=session.source, previous=previous,
-        new_task_ids=ids.new, removed_task_ids=ids.removed,
+        new_task_ids=ids.new, removed_task_ids=ids.removed, origins=ids.origins(),
     )
+
+
+def footnotes_of(document: Any, session: Session) -> Footnotes:
+    """The Word footnotes of ``document``, keyed as ``session``'s previous template keys them."""
+    previous = session.previous
+    return Footnotes(read_footnotes(document), previous.appendix.footnotes if previous else {},
+                     session.problems, session.source)
+
+
+def has_appendix_table(document: Any) -> bool:
+    blocks = list(flatten(document.element.body, {P, TBL}, BLOCK_CONTAINERS))
+    found = find_table(blocks)
+    return found is not None and "number" in found[1].columns
 
 
 def _heading(blocks: Sequence[El], index: int, session: Session) -> tuple[str, str, int]:

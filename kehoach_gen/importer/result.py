@@ -28,6 +28,7 @@ class ImportResult:
     previous: CityTemplate | None = None
     new_task_ids: list[str] = field(default_factory=list)
     removed_task_ids: list[str] = field(default_factory=list)
+    origins: dict[str, str] = field(default_factory=dict)  # group, section, task id → its row
     imported_at: dt.datetime = field(
         default_factory=lambda: dt.datetime.now().replace(microsecond=0))
 
@@ -66,8 +67,8 @@ class ImportResult:
         if self.unknown_agencies:
             lines.append(
                 f"- {len(self.unknown_agencies)} cơ quan chưa có mã vai trò, đang để nguyên văn "
-                "({text: ...}): thay bằng mã vai trò (docs/roles.md) hoặc thêm vào "
-                "AGENCY_ALIASES trong kehoach_gen/importer/agencies.py rồi nhập lại:"
+                "({text: ...}): thay bằng mã vai trò (docs/roles.md) hoặc thêm vào một từ điển "
+                "cơ quan riêng (cùng dạng kehoach_gen/data/agencies.yaml) rồi nhập lại với --agencies:"
             )
             lines += [f"    {one_line(a)}" for a in self.unknown_agencies]
         if self.previous is None:

@@ -27,7 +27,7 @@ def build_groups(rows: Sequence[Row], session: Session) -> list[GroupDraft]:
             if count is not None:
                 session.warn(f"nhóm {label} ghi số nhiệm vụ ({count:02d}); mẫu không hiển thị số "
                              "nhiệm vụ của nhóm nên đã bỏ")
-            groups.append(GroupDraft(label, title))
+            groups.append(GroupDraft(label, title, where=f"phụ lục, hàng {row.line}"))
             section = None
             continue
         if not groups:
@@ -37,11 +37,13 @@ def build_groups(rows: Sequence[Row], session: Session) -> list[GroupDraft]:
         group = groups[-1]
         if kind == "section":
             if row.content("lead", "coop", "outputs", "deadline"):
-                group.sections.append(SectionDraft(label, task=session.task(row, label)))
+                group.sections.append(SectionDraft(label, task=session.task(row, label),
+                                                   where=f"phụ lục, hàng {row.line}"))
                 section = None
             else:
                 title, count = _split_count(text)
-                section = SectionDraft(label, title, show_count=count is not None, count=count)
+                section = SectionDraft(label, title, show_count=count is not None, count=count,
+                                       where=f"phụ lục, hàng {row.line}")
                 group.sections.append(section)
             continue
         if kind == "other":
