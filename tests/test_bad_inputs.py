@@ -119,7 +119,7 @@ PROFILE_CASES = [
     Case("profile_noi_nhan_remove_missing.yaml", 11, "noi_nhan.remove[0]",
          ("không có 'Sở Xây dựng thành phố' trong Nơi nhận để bỏ", "Sở Tư pháp thành phố")),
     Case("profile_recursive_alias.yaml", 9, "luu[1]", ("bí danh (*…) trỏ về chính giá trị chứa nó",)),
-    Case("profile_alias_bomb.yaml", 14, "x6", ("tệp có quá nhiều giá trị", "khi mở rộng bí danh")),
+    Case("profile_alias_bomb.yaml", 13, "x5", ("tệp có quá nhiều giá trị", "khi mở rộng bí danh")),
     Case("profile_unknown_unit.yaml", 3, "name",
          ("không có xã 'Tân Ann' trong danh sách đơn vị hành chính của thành phố Hải Phòng",
           "có phải: xã Tân An"), code=0, kind="cảnh báo"),
