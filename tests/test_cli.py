@@ -7,6 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -116,3 +117,30 @@ def test_check_template_reports_smart_quotes(tmp_path: Path) -> None:
     result = run("check-template", bad)
     assert result.exit_code == 1  # type: ignore[attr-defined]
     assert "dấu nháy cong" in result.output  # type: ignore[attr-defined]
+
+
+def test_click_speaks_vietnamese_too() -> None:
+    """Click's own words (help, usage errors) come in Vietnamese like the rest."""
+    help_text = run("generate", "--help").output  # type: ignore[attr-defined]
+    assert "Cách dùng:" in help_text and "Tùy chọn" in help_text and "Hiện hướng dẫn này rồi thoát." in help_text
+    assert "Show this message and exit." not in help_text and "Usage:" not in help_text
+    for args, says in ((["validate", "--nope"], "Lỗi: Không có tùy chọn '--nope'."),
+                       (["nocmd"], "Lỗi: Không có lệnh 'nocmd'."),
+                       (["build", "-j", "99"], "không nằm trong khoảng"),
+                       (["generate", "--layout", "x"], "không phải một trong 'appendix', 'inline'")):
+        result = run(*args)
+        assert result.exit_code == 2  # type: ignore[attr-defined]
+        assert says in result.output and "Error:" not in result.output, result.output  # type: ignore[attr-defined]
+
+
+def test_the_help_examples_name_the_files_the_tool_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The main help says `check out/tan_an.docx`: the file `generate` really writes."""
+    import re
+
+    monkeypatch.chdir(tmp_path)
+    generated = run("generate", "--no-check")
+    assert generated.exit_code == 0, generated.output  # type: ignore[attr-defined]
+    named = re.findall(r"check (out/\S+\.docx)", run("--help").output)  # type: ignore[attr-defined]
+    assert named
+    for name in named:
+        assert (tmp_path / name).is_file(), name
