@@ -43,6 +43,6 @@ fi
 # pytest's closing line ("612 passed, 2 failed in 93.1s") as the last line, counted
 counts="$(tail -n 1 "$log")"
 passed="$(echo "$counts" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || true)"
-failed="$(echo "$counts" | grep -Eo '[0-9]+ (failed|errors?)' | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}')"
+failed="$( (echo "$counts" | grep -Eo '[0-9]+ (failed|errors?)' || true) | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}' || true)"
 echo "${passed:-0} passed, ${failed:-0} failed; $lint"
 exit "$rc"
