@@ -16,8 +16,8 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from lxml import etree
@@ -101,6 +101,14 @@ class PlanSpec:
     date_italic: bool = True
     second_row: bool = False  # Số and date in a second row of the header table
     header_table_style: str | None = None
+    header_layout: str = "table"  # table, textboxes (two text boxes), tabs (columns by tab stops)
+    # line breaks (Shift+Enter) instead of paragraphs: issuer, Quốc hiệu + tiêu ngữ, title +
+    # trích yếu, Nơi nhận, signature, appendix heading + title + "Kèm theo"
+    breaks: bool = False
+    # font sizes (pt) by element: issuer, quoc_hieu, tieu_ngu, so, date, title, body (the
+    # document default: title, trích yếu, headings), noi_nhan, noi_nhan_item, signer,
+    # appendix_heading, page
+    sizes: tuple[tuple[str, float], ...] = ()
     # title and body
     title: str = "KẾ HOẠCH"
     title_bold: bool = True
@@ -135,6 +143,16 @@ class PlanSpec:
                      "nhân dân xã Tân An)")
     kem_theo_line: bool = True
     tasks: tuple[Task, ...] = DEFAULT_TASKS
+
+
+_SIZES = {"issuer": 13, "quoc_hieu": 12, "tieu_ngu": 14, "so": 13, "date": 14, "title": 14,
+          "body": 14, "noi_nhan": 12, "noi_nhan_item": 11, "signer": 14,
+          "appendix_heading": 14, "page": 13}
+# what Nghị định 30 allows for each (nd30-format.md)
+SIZE_RANGES = {"issuer": (12, 13), "quoc_hieu": (12, 13), "tieu_ngu": (13, 14), "so": (13, 13),
+               "date": (13, 14), "title": (13, 14), "body": (13, 14), "noi_nhan": (12, 12),
+               "noi_nhan_item": (11, 11), "signer": (13, 14), "appendix_heading": (14, 14),
+               "page": (13, 14)}
 
 
 def make_plan_docx(**changes: Any) -> bytes:
@@ -243,6 +261,64 @@ def _page_field(paragraph: Any, kind: str, size_pt: float) -> None:
             run._r.append(instr)
 
 
+def _add_lines(paragraph: Any, lines: list[tuple[str, float, bool | None, bool | None]]) -> None:
+    """Lines of one paragraph separated by line breaks (Shift+Enter): (text, size, bold,
+    italic); an empty text is an empty line."""
+    for n, (text, size, bold, italic) in enumerate(lines):
+        if n:
+            paragraph.add_run().add_break()
+        if text:
+            _add_text(paragraph, text, size=size, bold=bold, italic=italic)
+
+
+_BOX_NS = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+           'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+           'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+           'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+           'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+           'xmlns:v="urn:schemas-microsoft-com:vml"')
+_EMU_PER_CM = 360000
+
+
+def _p_xml(text: str, size: float, *, bold: bool = False, italic: bool = False,
+           border: bool = False) -> str:
+    """A centred paragraph of one run, as XML for a text box."""
+    bdr = ('<w:pBdr><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>'
+           if border else "")
+    rpr = (("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
+           + f'<w:sz w:val="{int(size * 2)}"/><w:szCs w:val="{int(size * 2)}"/>')
+    return (f'<w:p><w:pPr>{bdr}<w:jc w:val="center"/></w:pPr><w:r><w:rPr>{rpr}</w:rPr>'
+            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r></w:p>')
+
+
+def _textbox_run(n: int, paragraphs: str, left_cm: float, width_cm: float) -> Any:
+    """A run holding a text box: DrawingML (mc:Choice) and the same text in VML
+    (mc:Fallback), as Word and LibreOffice write them."""
+    x, cx, cy = (int(v * _EMU_PER_CM) for v in (left_cm, width_cm, 3.0))
+    xml = (
+        f'<w:r {_BOX_NS}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>'
+        f'<wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        f'relativeHeight="{n}" behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1">'
+        '<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="column"><wp:posOffset>{x}</wp:posOffset></wp:positionH>'
+        '<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:wrapNone/><wp:docPr id="{n}" name="Text Box {n}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/'
+        'wordprocessingShape"><wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr>'
+        f'<a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:noFill/><a:ln><a:noFill/></a:ln>'
+        f'</wps:spPr><wps:txbx><w:txbxContent>{paragraphs}</w:txbxContent></wps:txbx>'
+        '<wps:bodyPr rot="0" vert="horz" wrap="square" lIns="0" tIns="0" rIns="0" bIns="0" '
+        'anchor="t"><a:noAutofit/></wps:bodyPr></wps:wsp></a:graphicData></a:graphic>'
+        '</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict>'
+        f'<v:shape style="position:absolute;margin-left:{left_cm}cm;width:{width_cm}cm;'
+        'height:3cm" stroked="f" filled="f"><v:textbox inset="0,0,0,0"><w:txbxContent>'
+        f'{paragraphs}</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>'
+        '</mc:AlternateContent></w:r>')
+    return parse_xml(xml)
+
+
 def _add_text(paragraph: Any, text: str, *, size: float | None = None, bold: bool | None = None,
               italic: bool | None = None, centred: bool = False) -> Any:
     run = paragraph.add_run(text)
@@ -262,6 +338,11 @@ class _Builder:
         self.s = spec
         self.doc = Document()
         self.first_ordinary = True
+        unknown = {k for k, _ in spec.sizes} - set(_SIZES)
+        if unknown:
+            raise TypeError(f"unknown sizes: {sorted(unknown)}")
+        self.pt = {**_SIZES, "quoc_hieu": spec.quoc_hieu_pt, "page": spec.page_field_pt,
+                   **dict(spec.sizes)}
 
     def build(self) -> bytes:
         self._styles()
@@ -283,8 +364,9 @@ class _Builder:
         styles = self.doc.styles.element
         rpr = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
         _set_fonts(rpr, s.default_font, s.default_theme_font)
-        rpr.find(qn("w:sz")).set(qn("w:val"), "28")
-        rpr.find(qn("w:szCs")).set(qn("w:val"), "28")
+        half_points = str(int(self.pt["body"] * 2))
+        rpr.find(qn("w:sz")).set(qn("w:val"), half_points)
+        rpr.find(qn("w:szCs")).set(qn("w:val"), half_points)
         ppr = styles.find(qn("w:docDefaults")).find(qn("w:pPrDefault")).find(qn("w:pPr"))
         spacing = ppr.find(qn("w:spacing"))
         spacing.set(qn("w:after"), "0")
@@ -308,7 +390,7 @@ class _Builder:
         title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         date = self.doc.styles.add_style("Plan Date", 1)
         date.font.italic = s.date_italic
-        date.font.size = Pt(14)
+        date.font.size = Pt(self.pt["date"])
         date.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if s.theme_minor_font:
             theme = next(r.target_part for r in self.doc.part.rels.values()
@@ -331,16 +413,27 @@ class _Builder:
 
     # -- page 1 header
     def _header(self) -> None:
-        s = self.s
+        s, pt = self.s, self.pt
+        if s.header_layout == "textboxes":
+            self._header_boxes()
+            return
+        if s.header_layout == "tabs":
+            self._header_tabs()
+            return
         table = self.doc.add_table(rows=2 if s.second_row else 1, cols=2)
         if s.header_table_style:
             table.style = self.doc.styles[s.header_table_style]
         left, right = table.rows[0].cells
         low_left, low_right = table.rows[-1].cells
         first = left.paragraphs[0]
-        for n, line in enumerate(s.issuer):
-            p = first if n == 0 else left.add_paragraph()
-            _add_text(p, line, size=13, bold=s.issuer_bold, centred=True)
+        if s.breaks:
+            _add_lines(first, [(line, pt["issuer"], s.issuer_bold, None) for line in s.issuer])
+            first.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p = first
+        else:
+            for n, line in enumerate(s.issuer):
+                p = first if n == 0 else left.add_paragraph()
+                _add_text(p, line, size=pt["issuer"], bold=s.issuer_bold, centred=True)
         if s.issuer_line == "own-border":
             _border(p)
         elif s.issuer_line in ("border", "shape"):
@@ -350,10 +443,17 @@ class _Builder:
             _border(line_p) if s.issuer_line == "border" else _line_shape(line_p)
         so_cell = low_left if s.second_row else left
         so_p = so_cell.paragraphs[0] if s.second_row else so_cell.add_paragraph()
-        _add_text(so_p, s.so, size=13, italic=s.so_italic or None, centred=True)
-        _add_text(right.paragraphs[0], s.quoc_hieu, size=s.quoc_hieu_pt, bold=True, centred=True)
-        tn = right.add_paragraph()
-        _add_text(tn, s.tieu_ngu, size=14, bold=True, centred=True)
+        _add_text(so_p, s.so, size=pt["so"], italic=s.so_italic or None, centred=True)
+        if s.breaks:
+            qh = right.paragraphs[0]
+            _add_lines(qh, [(s.quoc_hieu, pt["quoc_hieu"], True, None),
+                            (s.tieu_ngu, pt["tieu_ngu"], True, None)])
+            qh.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        else:
+            _add_text(right.paragraphs[0], s.quoc_hieu, size=pt["quoc_hieu"], bold=True,
+                      centred=True)
+            tn = right.add_paragraph()
+            _add_text(tn, s.tieu_ngu, size=pt["tieu_ngu"], bold=True, centred=True)
         if s.tieu_ngu_line:
             line_p = right.add_paragraph()
             line_p.paragraph_format.left_indent = Cm(2.2)
@@ -364,14 +464,64 @@ class _Builder:
         date_p.style = self.doc.styles["Plan Date"]  # italic from the style, as generated
         date_p.add_run(s.date)
 
+    def _header_boxes(self) -> None:
+        """The header as two text boxes anchored in an empty first paragraph (as Word writes
+        them: DrawingML, with a VML copy under mc:Fallback for old readers)."""
+        s, pt = self.s, self.pt
+        left = "".join(_p_xml(line, pt["issuer"], bold=s.issuer_bold,
+                              border=n == len(s.issuer) - 1) for n, line in enumerate(s.issuer))
+        left += _p_xml(s.so, pt["so"])
+        right = (_p_xml(s.quoc_hieu, pt["quoc_hieu"], bold=True)
+                 + _p_xml(s.tieu_ngu, pt["tieu_ngu"], bold=True, border=s.tieu_ngu_line)
+                 + _p_xml(s.date, pt["date"], italic=True))
+        anchor = self.doc.add_paragraph()
+        anchor._p.append(_textbox_run(1, left, 0, 7.0))
+        anchor._p.append(_textbox_run(2, right, 7.5, 9.5))
+        for _ in range(5):  # room for the boxes
+            self.doc.add_paragraph()
+
+    def _header_tabs(self) -> None:
+        """The header typed on the page itself: two columns set by centred tab stops."""
+        s, pt = self.s, self.pt
+        issuer = list(s.issuer) + [""] * (2 - len(s.issuer))
+
+        def row(left: tuple[str, float, bool | None, bool | None],
+                right: tuple[str, float, bool | None, bool | None]) -> Any:
+            p = self.doc.add_paragraph()
+            stops = p.paragraph_format.tab_stops
+            stops.add_tab_stop(Cm(3.5), WD_TAB_ALIGNMENT.CENTER)
+            stops.add_tab_stop(Cm(11.5), WD_TAB_ALIGNMENT.CENTER)
+            p.paragraph_format.first_line_indent = Cm(0)
+            for text, size, bold, italic in (left, right):
+                p.add_run().add_tab()
+                if text:
+                    _add_text(p, text, size=size, bold=bold, italic=italic)
+            return p
+
+        row((issuer[0], pt["issuer"], s.issuer_bold, None),
+            (s.quoc_hieu, pt["quoc_hieu"], True, None))
+        row((issuer[1], pt["issuer"], s.issuer_bold, None),
+            (s.tieu_ngu, pt["tieu_ngu"], True, None))
+        lines = self.doc.add_paragraph()
+        _line_shape(lines)
+        _line_shape(lines)
+        row((s.so, pt["so"], None, s.so_italic or None), (s.date, pt["date"], None, True))
+
     def _title(self) -> None:
+        pt = self.pt
         s = self.doc.add_paragraph(style="Plan Title")  # bold from the style, as generated
-        run = s.add_run(self.s.title)
-        if not self.s.title_bold:
-            run.bold = False
+        if self.s.breaks:
+            _add_lines(s, [(self.s.title, pt["title"], None if self.s.title_bold else False,
+                            None), (self.s.trich_yeu, pt["title"], None, None)])
+            ty = s
+        else:
+            run = s.add_run(self.s.title)
+            run.font.size = Pt(pt["title"])
+            if not self.s.title_bold:
+                run.bold = False
+            ty = self.doc.add_paragraph(style="Plan Title")
+            ty.add_run(self.s.trich_yeu).font.size = Pt(pt["title"])
         s.paragraph_format.space_before = Pt(12)
-        ty = self.doc.add_paragraph(style="Plan Title")
-        ty.add_run(self.s.trich_yeu)
         if self.s.trich_yeu_line:
             line_p = self.doc.add_paragraph()
             line_p.paragraph_format.left_indent = Cm(6)
@@ -421,22 +571,30 @@ class _Builder:
 
     # -- Nơi nhận and signature
     def _closing(self) -> None:
-        s = self.s
+        s, pt = self.s, self.pt
         table = self.doc.add_table(rows=1, cols=2)
         if s.signature_table_style:
             table.style = self.doc.styles[s.signature_table_style]
         left, right = table.rows[0].cells
+        lines = [*s.signer, "", "", "", s.signer_name]
+        if s.breaks:
+            _add_lines(left.paragraphs[0], [(line, pt["noi_nhan"], True, s.noi_nhan_italic)
+                                            if n == 0 else (line, pt["noi_nhan_item"], None, None)
+                                            for n, line in enumerate(s.noi_nhan)])
+            sign = right.paragraphs[0]
+            _add_lines(sign, [(line, pt["signer"], True, None) for line in lines])
+            sign.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            return
         for n, line in enumerate(s.noi_nhan):
             p = left.paragraphs[0] if n == 0 else left.add_paragraph()
             if n == 0:
-                _add_text(p, line, size=12, bold=True, italic=s.noi_nhan_italic)
+                _add_text(p, line, size=pt["noi_nhan"], bold=True, italic=s.noi_nhan_italic)
             else:
-                _add_text(p, line, size=11)
-        lines = [*s.signer, "", "", "", s.signer_name]
+                _add_text(p, line, size=pt["noi_nhan_item"])
         for n, line in enumerate(lines):
             p = right.paragraphs[0] if n == 0 else right.add_paragraph()
             if line:
-                _add_text(p, line, size=14, bold=True, centred=True)
+                _add_text(p, line, size=pt["signer"], bold=True, centred=True)
 
     # -- appendix
     def _appendix(self) -> None:
@@ -449,11 +607,20 @@ class _Builder:
                 pg.set(qn("w:start"), "1")
                 section._sectPr.append(pg)
         head = self.doc.add_paragraph()
-        _add_text(head, s.appendix_heading, size=14, bold=s.appendix_heading_bold, centred=True)
-        title = self.doc.add_paragraph()
-        _add_text(title, s.appendix_title, bold=True, centred=True)
-        kem = self.doc.add_paragraph()
-        _add_text(kem, s.kem_theo, italic=True, centred=True)
+        if s.breaks:
+            _add_lines(head, [(s.appendix_heading, self.pt["appendix_heading"],
+                               s.appendix_heading_bold, None),
+                              (s.appendix_title, self.pt["body"], True, None),
+                              (s.kem_theo, self.pt["body"], None, True)])
+            head.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            kem = head
+        else:
+            _add_text(head, s.appendix_heading, size=self.pt["appendix_heading"],
+                      bold=s.appendix_heading_bold, centred=True)
+            title = self.doc.add_paragraph()
+            _add_text(title, s.appendix_title, bold=True, centred=True)
+            kem = self.doc.add_paragraph()
+            _add_text(kem, s.kem_theo, italic=True, centred=True)
         if s.kem_theo_line:
             line_p = self.doc.add_paragraph()
             line_p.paragraph_format.left_indent = Cm(10)
@@ -508,4 +675,4 @@ class _Builder:
         p = part.paragraphs[0]
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
         kind = "simple" if self.s.page_field == "footer" else self.s.page_field
-        _page_field(p, kind, self.s.page_field_pt)
+        _page_field(p, kind, self.pt["page"])

@@ -10,8 +10,11 @@ slip (stale task counts, numbering gaps, city wording left in a commune's plan) 
 what the rule says and how to fix it, in Vietnamese.
 
 Groups: :mod:`.page` (page size, margins, page numbers), :mod:`.header`, :mod:`.body` (title,
-trích yếu, body), :mod:`.closing` (Nơi nhận, signer), :mod:`.appendix`, :mod:`.tables` (layout
-tables, task tables, city wording), :mod:`.text` (fonts, colours, text, tone marks).
+trích yếu, body), :mod:`.closing` (Nơi nhận, signer, authority), :mod:`.appendix`,
+:mod:`.tables` (layout tables, task tables, wording of the level above), :mod:`.leftovers`
+(other units of the province named in a commune's plan), :mod:`.text` (fonts, colours, text,
+tone marks), :mod:`.variants` (two spellings of one phrase). Rules whose id starts with
+``STYLE-`` are house style, always warnings, not rules of the decree.
 
 Work is bounded: the file is screened before parsing (:mod:`kehoach_gen.ooxml.package`), a
 document with more paragraphs or runs than any plan is refused with a message, and every check
@@ -24,14 +27,13 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputError, Problem
-from ..ooxml.document import DocModel, TooManyParagraphs
-from ..ooxml.element import count
-from ..ooxml.package import Say, Wording, open_docx
+from ..ooxml.document import DocModel, Oversized, TooManyParagraphs
+from ..ooxml.opc import open_package
+from ..ooxml.package import Say, Wording
 from ..ooxml.styles import TooManyFormats
-from . import appendix, body, closing, header, page, tables, text
+from . import appendix, body, closing, header, leftovers, page, tables, text, variants
 from .common import Ctx
 from .header import DATE_RE, SO_RE, date_problems
 from .layout import Layout
@@ -56,8 +58,8 @@ MAX_FORMATS = 5_000
 _CHECKS: tuple[Callable[[Ctx], Iterable[Finding]], ...] = (
     page.check_pages, page.check_page_numbers, header.check_header, body.check_title,
     body.check_body, closing.check_closing, appendix.check_appendices, tables.check_borderless,
-    tables.check_task_tables, tables.check_city, text.check_fonts, text.check_colours,
-    text.check_text, text.check_tone,
+    tables.check_task_tables, tables.check_city, leftovers.check_neighbours, text.check_fonts,
+    text.check_colours, text.check_text, text.check_tone, variants.check_variants,
 )
 
 WORDING = Wording(
@@ -97,32 +99,24 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _check(source: str | Path | bytes, draft_ok: bool) -> Report:
-    opened = open_docx(source, WORDING)
-    _refuse_oversized(opened.document, opened.name)
+    package = open_package(source, WORDING)
+    name = package.name
     findings: list[Finding] = []
     try:
-        doc = DocModel(opened.document, max_paragraphs=MAX_PARAGRAPHS, max_formats=MAX_FORMATS)
+        doc = DocModel(package, max_paragraphs=MAX_PARAGRAPHS, max_runs=MAX_RUNS,
+                       max_formats=MAX_FORMATS)
         ctx = Ctx(doc, Layout.detect(doc), draft_ok)
         for check in _CHECKS:
             findings.extend(check(ctx))
+    except Oversized as exc:  # counted inside libxml2, before anything per paragraph
+        what, cap = (("đoạn văn", MAX_PARAGRAPHS) if exc.what == "w:p"
+                     else ("đoạn chữ (run)", MAX_RUNS))
+        raise _too_large(name, what, exc.found, cap) from None
     except TooManyParagraphs:  # text boxes shown inside text boxes, each counted again
-        raise _too_large(opened.name, "đoạn văn", None, MAX_PARAGRAPHS) from None
+        raise _too_large(name, "đoạn văn", None, MAX_PARAGRAPHS) from None
     except TooManyFormats:
-        raise _too_large(opened.name, "kiểu định dạng khác nhau", None, MAX_FORMATS) from None
-    return Report(findings, opened.name)
-
-
-def _refuse_oversized(document: Any, name: str | None) -> None:
-    """Count paragraphs and runs inside libxml2, before building anything per paragraph."""
-    roots = [document.element] + [
-        p.element for p in document.part.package.iter_parts()
-        if p is not document.part and getattr(p, "element", None) is not None]
-    paragraphs = sum(count(root, "w:p") for root in roots)
-    runs = sum(count(root, "w:r") for root in roots)
-    for what, found, cap in (("đoạn văn", paragraphs, MAX_PARAGRAPHS),
-                             ("đoạn chữ (run)", runs, MAX_RUNS)):
-        if found > cap:
-            raise _too_large(name, what, found, cap)
+        raise _too_large(name, "kiểu định dạng khác nhau", None, MAX_FORMATS) from None
+    return Report(findings, name)
 
 
 def _too_large(name: str | None, what: str, found: int | None, cap: int) -> InputError:

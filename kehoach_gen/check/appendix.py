@@ -6,11 +6,10 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ..ooxml.document import Para
 from .common import Ctx, Spec, check_look, no_line
 from .dates import squashed_date
 from .header import so_parts
-from .layout import Appendix
+from .layout import Appendix, Line
 from .page import PAGE_NUMBER
 from .report import Finding
 from .rules import rule
@@ -87,7 +86,11 @@ def check_appendices(ctx: Ctx) -> Iterator[Finding]:
             yield ctx.find(PAGE_NUMBER, head, "Phụ lục không bắt đầu phần (section) "
                            "riêng nên không đánh số trang riêng được.",
                            "Chèn Layout > Breaks > Next Page trước phụ lục.")
-        title_lines = [(head, t, rs) for t, rs in ctx.doc.lines(head)[1:]] + [
+        head_lines = ctx.doc.lines(head)[1:]
+        if app.kem_theo is not None and app.kem_theo.para is head:  # "(Kèm theo …)" and after
+            head_lines = head_lines[:next((k for k, (t, _) in enumerate(head_lines)
+                                           if t == app.kem_theo.text), len(head_lines))]
+        title_lines = [(head, t, rs) for t, rs in head_lines] + [
             (p, t, rs) for p in app.title for t, rs in ctx.doc.lines(p)]
         if not title_lines:
             yield ctx.find(APPENDIX, head, "Thiếu tên phụ lục dưới tiêu đề.",
@@ -106,7 +109,7 @@ def _check_kem_theo(ctx: Ctx, app: Appendix) -> Iterator[Finding]:
                        "căn giữa.")
         return
     yield from check_look(ctx, APPENDIX, p, _KEM_THEO)
-    if not ctx.doc.line_below(p):
+    if not ctx.doc.line_below(p.para):
         yield no_line(ctx, p, "dòng 'Kèm theo' của phụ lục", "ngắn, căn giữa")
     m = kem_theo_parts(squash(p.text))
     if m is None:
@@ -116,7 +119,7 @@ def _check_kem_theo(ctx: Ctx, app: Appendix) -> Iterator[Finding]:
     yield from _compare_reference(ctx, p, m)
 
 
-def _compare_reference(ctx: Ctx, p: Para, m: Reference) -> Iterator[Finding]:
+def _compare_reference(ctx: Ctx, p: Line, m: Reference) -> Iterator[Finding]:
     lay = ctx.lay
     problems = []
     so = so_parts(lay.so.text.strip()) if lay.so else None

@@ -43,18 +43,18 @@ _INDENT_TOLERANCE = 28  # 0.05 cm
 
 def check_title(ctx: Ctx) -> Iterator[Finding]:
     lay = ctx.lay
-    if lay.title is None:
+    if lay.title_line is None:
         yield missing(ctx, TITLE, "tên loại văn bản ('KẾ HOẠCH')",
                       "Thêm dòng 'KẾ HOẠCH' (in hoa, đậm, căn giữa) dưới phần đầu.")
         return
-    yield from check_look(ctx, TITLE, lay.title, _TITLE)
+    yield from check_look(ctx, TITLE, lay.title_line, _TITLE)
     if not lay.trich_yeu:
-        yield ctx.find(TRICH_YEU, lay.title, "Không tìm thấy trích yếu dưới tên loại.",
+        yield ctx.find(TRICH_YEU, lay.title_line, "Không tìm thấy trích yếu dưới tên loại.",
                        "Thêm trích yếu (chữ thường, đậm, căn giữa) ngay dưới 'KẾ HOẠCH'.")
         return
-    for p in lay.trich_yeu:
-        yield from check_look(ctx, TRICH_YEU, p, _TRICH_YEU)
-    if not ctx.doc.line_below(lay.trich_yeu[-1]):
+    for line in lay.trich_yeu:
+        yield from check_look(ctx, TRICH_YEU, line, _TRICH_YEU)
+    if not ctx.doc.line_below(lay.trich_yeu[-1].para):
         yield no_line(ctx, lay.trich_yeu[-1], "trích yếu", "1/3 đến 1/2 dòng chữ")
 
 
@@ -116,7 +116,7 @@ def _layout_problems(ctx: Ctx, p: Para) -> list[Problem]:
     They depend on its resolved layout, the next paragraph's and (for fixed line spacing)
     its font sizes only, so each distinct combination is judged once."""
     props = ctx.doc.para_props(p)
-    nxt = p.next()
+    nxt = ctx.doc.next(p)
     nprops = None if nxt is None or nxt.blank else ctx.doc.para_props(nxt)
     sizes = None if props.line_rule == "auto" else ctx.doc.look(p).sizes
     key = ("layout", id(props), None if nprops is None else id(nprops), sizes)

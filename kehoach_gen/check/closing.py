@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 
 from ..ooxml.document import Para
 from ..ooxml.element import El
+from ..spelling import canonical_name
 from .common import Ctx, Spec, check_look
-from .layout import AUTH_BAD
+from .layout import AUTH_BAD, UNIT_NOUNS
 from .report import Finding
 from .rules import rule
 from .words import fold, is_upper, squash
@@ -17,6 +19,10 @@ NOI_NHAN = rule("ND30-NOI-NHAN", "'Nơi nhận:' 12 pt đậm nghiêng; mỗi n�
                                  "'- ', kết thúc ';'; dòng cuối '- Lưu: VT, …' kết thúc '.'.")
 SIGNER = rule("ND30-SIGNER", "Thẩm quyền ký chỉ dùng TM., KT., TL., TUQ., Q.; chức vụ in hoa đậm "
                              "13–14 pt; họ tên chữ thường đậm, không ghi học hàm, học vị.")
+AUTHORITY = rule("ND30-AUTHORITY", "Thẩm quyền ký khớp chức vụ (Phụ lục I, mục 7): người đứng đầu "
+                                   "ký 'TM. <tập thể>' / '<CHỨC VỤ>'; cấp phó 'KT. <CHỨC VỤ>' / "
+                                   "'PHÓ <CHỨC VỤ>'; quyền 'Q. <CHỨC VỤ>'; người khác 'TL.' hoặc "
+                                   "'TUQ. <CHỨC VỤ>' / chức vụ của mình.")
 
 _NOI_NHAN_HEAD = Spec("'Nơi nhận:'", (12, 12), italic=True, centred=False)
 _NOI_NHAN_ITEM = Spec("Nơi nhận", (11, 11), bold=None, centred=False)
@@ -46,7 +52,7 @@ def check_closing(ctx: Ctx) -> Iterator[Finding]:
 
 def _noi_nhan_items(ctx: Ctx, head: Para) -> list[Line]:
     items = [(head, t, rs) for t, rs in ctx.doc.lines(head)[1:]]
-    for p in head.after():
+    for p in ctx.doc.after(head):
         if p.blank:
             continue
         lines = ctx.doc.lines(p)
@@ -68,13 +74,19 @@ def _check_noi_nhan(ctx: Ctx, head: Para, items: list[Line]) -> Iterator[Finding
         last = n == len(items) - 1
         problems = _item_problems(text, last, items[n - 1][1] if n else "")
         if problems:
+            # a comma alone reads as one entry typed over two lines: a slip to look at, which
+            # real signed plans carry ("- Thường trực Đảng ủy," / "- Thường trực HĐND xã;")
             yield ctx.find(NOI_NHAN, p, "Dòng nơi nhận " + "; ".join(problems) + ".",
                            "Mỗi dòng bắt đầu '- ', kết thúc ';'; dòng cuối '- Lưu: VT, …' "
-                           "kết thúc '.'.", quote_text=text)
+                           "kết thúc '.'.", quote_text=text,
+                           severity="warning" if problems == [_COMMA] else None)
         yield from check_look(ctx, NOI_NHAN, p, _NOI_NHAN_ITEM, runs, text)
     if not items:
         yield ctx.find(NOI_NHAN, head, "Chưa liệt kê nơi nhận.",
                        "Liệt kê mỗi nơi nhận một dòng, dòng cuối '- Lưu: VT, …'.")
+
+
+_COMMA = "kết thúc bằng ',' thay cho ';'"
 
 
 def _item_problems(text: str, last: bool, previous: str) -> list[str]:
@@ -90,7 +102,7 @@ def _item_problems(text: str, last: bool, previous: str) -> list[str]:
     elif not text.endswith(";") and not text.endswith(","):
         out.append("phải kết thúc bằng ';'")
     elif text.endswith(","):
-        out.append("kết thúc bằng ',' thay cho ';'")
+        out.append(_COMMA)
     return out
 
 
@@ -106,20 +118,23 @@ def _check_signer(ctx: Ctx, paras: Sequence[Para]) -> Iterator[Finding]:
         if bad:
             yield ctx.find(SIGNER, p, f"Viết tắt thẩm quyền ký sai '{bad.group()}'.",
                            "Chỉ dùng 'TM.', 'KT.', 'TL.', 'TUQ.', 'Q.'.", quote_text=text)
+    name_p, name, name_runs = lines[-1]
+    named = len(lines) >= 2 and not is_upper(name)
+    authority = lines[:-1] if named else lines
+    head = _collective_head(ctx)
     if fold(ctx.lay.issuer_text).startswith("uy ban nhan dan") and not any(
-            text.startswith("TM.") for _, text, _ in lines):
+            text.startswith(("TM.", "TL.", "TUQ.")) for _, text, _ in lines) and not (
+            head and len(authority) == 1 and _same(authority[0][1], head)):
+        # (the Chủ tịch may sign in person, the position alone: a declared choice)
         yield ctx.find(SIGNER, lines[0][0], "Thiếu 'TM. ỦY BAN NHÂN DÂN' (Ủy ban nhân "
                        "dân là tập thể, ký thay mặt).",
                        "Dòng đầu phần chữ ký ghi 'TM. ỦY BAN NHÂN DÂN'.", quote_text=lines[0][1])
-    name_p, name, name_runs = lines[-1]
-    if len(lines) < 2 or is_upper(name):
+    if not named:
         yield ctx.find(SIGNER, name_p, "Dòng cuối phần chữ ký viết in hoa: chưa có họ "
                        "tên người ký, hoặc họ tên viết in hoa.",
                        "Ghi họ tên người ký (chữ thường, đậm) dưới chức vụ.", "warning",
                        quote_text=name)
-        authority = lines
     else:
-        authority = lines[:-1]
         yield from check_look(ctx, SIGNER, name_p, _SIGNER_NAME, name_runs, name)
         title = _ACADEMIC.search(name)
         if title:
@@ -128,3 +143,109 @@ def _check_signer(ctx: Ctx, paras: Sequence[Para]) -> Iterator[Finding]:
                            quote_text=name)
     for p, text, runs in authority:
         yield from check_look(ctx, SIGNER, p, _AUTHORITY, runs, text)
+    yield from _check_authority(ctx, [(p, text) for p, text, _ in authority], head)
+
+
+# -- the authority and the position (Phụ lục I, mục 7) ------------------------------------------
+
+# the five prefixes, and the misspellings ND30-SIGNER reports ("K/T", "T.L", "TM" without its
+# dot), read as what they mean so that the chain is checked once the spelling is fixed
+_PREFIXED = re.compile(r"^(TUQ/|TUQ|TM|KT|TL|Q|K/T|T/M|T/L|K\.T|T\.M|T\.L)(?:\.|(?=[\s:/]))"
+                       r"[\s:/]*(\S.*)$")
+_UNIT_LINE = re.compile(r"^(" + "|".join(UNIT_NOUNS) + r")\s")  # "XÃ TÂN AN" under "TM. …"
+
+
+def _same(a: str, b: str) -> bool:
+    return canonical_name(a) == canonical_name(b)
+
+
+def _collective_head(ctx: Ctx) -> str | None:
+    """The position of the head of a collective issuer (Ủy ban, Hội đồng nhân dân)."""
+    issuer = fold(ctx.lay.issuer_text)
+    return "CHỦ TỊCH" if issuer.startswith(("uy ban nhan dan", "hoi dong nhan dan")) else None
+
+
+def _head_of(deputy: str) -> str:
+    """"PHÓ CHỦ TỊCH THƯỜNG TRỰC" → "CHỦ TỊCH"; "PHÓ GIÁM ĐỐC" → "GIÁM ĐỐC"."""
+    head = deputy.split(None, 1)[1] if " " in deputy else deputy
+    return re.sub(r"(?i)\s+thường trực$", "", head)
+
+
+@dataclass(frozen=True)
+class _Signed:
+    para: Para
+    text: str
+    kind: str | None  # "TM", "KT", "TL", "TUQ", "Q", or None for a position
+    title: str  # the position after the prefix ("CHỦ TỊCH"), or the whole line
+
+    def starts(self, words: str) -> bool:
+        return canonical_name(self.title).startswith(canonical_name(words) + " ") or _same(
+            self.title, words)
+
+
+def _check_authority(ctx: Ctx, lines: list[tuple[Para, str]], head: str | None
+                     ) -> Iterator[Finding]:
+    """Each authority line against the line under it, generic over the head's position,
+    which the "KT.", "TL.", "TUQ." line itself names."""
+    signed = []
+    for p, text in lines:
+        m = _PREFIXED.match(text)
+        kind = re.sub(r"[^A-Z]", "", m.group(1)) if m else None
+        signed.append(_Signed(p, text, kind, m.group(2) if m else text))
+    for n, line in enumerate(signed):
+        below = signed[n + 1] if n + 1 < len(signed) else None
+        above = signed[n - 1] if n else None
+        pair = f"{line.text} / {below.text}" if below else line.text
+        if line.kind == "KT":
+            if below is None or below.kind is not None:
+                yield ctx.find(AUTHORITY, line.para, f"Dưới '{line.text}' thiếu chức vụ của "
+                               "cấp phó ký thay.",
+                               f"Ghi 'PHÓ {line.title}' dưới '{line.text}'.", quote_text=pair)
+            elif _same(below.title, line.title):
+                yield ctx.find(AUTHORITY, below.para, f"'{line.text}' là cấp phó ký thay "
+                               f"người đứng đầu, nhưng chức vụ dưới là '{below.text}' (người "
+                               "đứng đầu không ký thay chính mình).",
+                               f"Người đứng đầu ký thì bỏ dòng '{line.text}'; cấp phó ký thì "
+                               f"ghi 'PHÓ {line.title}' dưới '{line.text}'.", quote_text=pair)
+            elif not below.starts(f"PHÓ {line.title}"):
+                yield ctx.find(AUTHORITY, below.para, f"Dưới '{line.text}' phải là chức vụ "
+                               f"cấp phó 'PHÓ {line.title}', không phải '{below.text}'.",
+                               f"Cấp phó ký thay ghi 'PHÓ {line.title}'; người khác được ủy "
+                               f"quyền ký thì ghi 'TUQ. {line.title}' / chức vụ của mình.",
+                               quote_text=pair)
+        elif line.kind in ("TL", "TUQ"):
+            if below is not None and below.kind is None and (
+                    _same(below.title, line.title) or below.starts(f"PHÓ {line.title}")):
+                how = "thừa lệnh" if line.kind == "TL" else "thừa ủy quyền"
+                yield ctx.find(AUTHORITY, below.para, f"'{line.kind}.' là người khác ký {how} "
+                               f"{line.title.capitalize()}; '{below.text}' không ký "
+                               f"'{line.kind}.'.",
+                               f"Người đứng đầu ký: 'TM. …' / '{line.title}'; cấp phó: "
+                               f"'KT. {line.title}' / 'PHÓ {line.title}'.", quote_text=pair)
+        elif line.kind == "TM":
+            nxt = next((s for s in signed[n + 1:]
+                        if not (s.kind is None and _UNIT_LINE.match(fold(s.text)))), None)
+            if nxt is None:
+                yield ctx.find(AUTHORITY, line.para, f"Dưới '{line.text}' thiếu chức vụ người "
+                               "ký.", "Ghi chức vụ người ký (ví dụ 'CHỦ TỊCH') dưới dòng 'TM.'.",
+                               quote_text=line.text)
+            elif head and nxt.kind is None and not _same(nxt.title, head) and not nxt.starts(
+                    "PHÓ") and not nxt.starts("QUYỀN"):
+                yield ctx.find(AUTHORITY, nxt.para, f"'{line.text}' do {head.capitalize()} "
+                               f"ký; '{nxt.text}' không ký thay mặt tập thể.",
+                               f"Người khác ký thừa lệnh: 'TL. {head}' / '{nxt.text}'; cấp phó: "
+                               f"'KT. {head}' / 'PHÓ {head}'.", quote_text=f"{line.text} / "
+                               f"{nxt.text}")
+        elif line.kind is None and line.starts("PHÓ") and (
+                above is None or above.kind not in ("KT", "TL", "TUQ")):
+            own = _head_of(line.title)
+            yield ctx.find(AUTHORITY, line.para, f"Cấp phó '{line.text}' ký thay người đứng "
+                           f"đầu mà thiếu dòng 'KT. {own}'.",
+                           f"Thêm 'KT. {own}' ngay trên '{line.text}'.",
+                           quote_text=f"{above.text} / {line.text}" if above else line.text)
+        elif line.kind is None and line.starts("QUYỀN") and (
+                above is None or above.kind not in ("TL", "TUQ")):
+            own = line.title.split(None, 1)[1] if " " in line.title else line.title
+            yield ctx.find(AUTHORITY, line.para, f"Quyền người đứng đầu ký ghi 'Q. {own}', "
+                           f"không ghi '{line.text}'.", f"Sửa thành 'Q. {own}'.",
+                           quote_text=line.text)

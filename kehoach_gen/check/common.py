@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from ..ooxml.document import DocModel, Look, Para
 from ..ooxml.element import El
-from .layout import Layout
+from .layout import Layout, Line
 from .report import Finding, Severity
 from .rules import Rule, rule
 from .words import is_upper, pt, quote
@@ -30,10 +30,14 @@ class Ctx:
     draft_ok: bool
     memo: dict[Any, Any] = field(default_factory=dict)  # results a check reads more than once
 
-    def find(self, rule: Rule, where: Para | str, message: str, hint: str,
+    def find(self, rule: Rule, where: Para | Line | str, message: str, hint: str,
              severity: Severity | None = None, quote_text: str | None = None) -> Finding:
-        """A finding of ``rule`` at a paragraph (quoting its text) or a named place."""
+        """A finding of ``rule`` at a paragraph or one of its lines (quoting its text) or a
+        named place."""
         level = severity or rule.severity
+        if isinstance(where, Line):
+            return Finding(rule.id, level, where.para.where,
+                           quote(where.text if quote_text is None else quote_text), message, hint)
         if isinstance(where, Para):
             return Finding(rule.id, level, where.where,
                            quote(where.text if quote_text is None else quote_text), message, hint)
@@ -86,10 +90,25 @@ def look_problems(look: Look, spec: Spec) -> list[str]:
     return out
 
 
-def check_look(ctx: Ctx, rule: Rule, p: Para, spec: Spec, runs: Sequence[El] | None = None,
-               quote_text: str | None = None) -> list[Finding]:
-    """One finding listing everything in which ``p`` (or its ``runs``) differs from ``spec``."""
-    problems = look_problems(ctx.doc.look(p, runs), spec)
+def line_look(ctx: Ctx, line: Line) -> Look:
+    """How a line is shown: a whole paragraph's look, or that of the runs showing the line,
+    with the line's own text (in capitals where a run shows capitals) and the alignment a tab
+    stop gives it."""
+    if line.whole:
+        return ctx.doc.look(line.para)
+    runs = line.runs or []
+    look = ctx.doc.look(line.para, runs)
+    caps = any(ctx.doc.run_props(r, line.para).caps for r in runs)
+    return look._replace(text=line.text.upper() if caps else line.text,
+                         align=line.align or look.align)
+
+
+def check_look(ctx: Ctx, rule: Rule, p: Para | Line, spec: Spec,
+               runs: Sequence[El] | None = None, quote_text: str | None = None) -> list[Finding]:
+    """One finding listing everything in which ``p`` (a paragraph, its ``runs``, or a line)
+    differs from ``spec``."""
+    look = line_look(ctx, p) if isinstance(p, Line) else ctx.doc.look(p, runs)
+    problems = look_problems(look, spec)
     if not problems:
         return []
     return [ctx.find(rule, p, f"{spec.label}: " + "; ".join(problems) + ".",
@@ -100,7 +119,7 @@ def missing(ctx: Ctx, rule: Rule, what: str, hint: str) -> Finding:
     return ctx.find(rule, "phần đầu văn bản", f"Không tìm thấy {what}.", hint)
 
 
-def no_line(ctx: Ctx, p: Para, what: str, length: str) -> Finding:
+def no_line(ctx: Ctx, p: Para | Line, what: str, length: str) -> Finding:
     return ctx.find(LINE_BELOW, p, f"Thiếu đường kẻ nét liền dưới {what}.",
                     f"Thêm đường kẻ ngang nét liền ({length}): viền dưới của đoạn hoặc một "
                     "đoạn trống có viền, hoặc vẽ một đường thẳng.")

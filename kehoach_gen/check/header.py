@@ -7,10 +7,9 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ..ooxml.document import Para
 from .common import Ctx, Spec, check_look, missing, no_line
 from .dates import loose_date
-from .layout import LEVELS
+from .layout import UNIT_NOUNS, Line
 from .report import Finding
 from .rules import rule
 from .words import fold, squash
@@ -80,7 +79,7 @@ def check_header(ctx: Ctx) -> Iterator[Finding]:
             yield ctx.find(TIEU_NGU, lay.tieu_ngu, "Tiêu ngữ viết sai.",
                            "Viết đúng 'Độc lập - Tự do - Hạnh phúc' (chữ đầu cụm viết hoa, "
                            "gạch nối có cách chữ hai bên).")
-        if not ctx.doc.line_below(lay.tieu_ngu):
+        if not ctx.doc.line_below(lay.tieu_ngu.para):
             yield no_line(ctx, lay.tieu_ngu, "tiêu ngữ", "dài bằng dòng chữ")
     yield from _check_so(ctx)
     yield from _check_date(ctx)
@@ -93,12 +92,12 @@ def _check_issuer(ctx: Ctx) -> Iterator[Finding]:
                       "Ghi tên cơ quan ở ô bên trái phần đầu, ví dụ 'ỦY BAN NHÂN DÂN' / "
                       "'XÃ TÂN AN'.")
         return
-    for p in lay.issuer:
-        yield from check_look(ctx, ISSUER, p, _ISSUER)
-        if re.search(r"\bUBND\b", p.text):
-            yield ctx.find(ISSUER, p, "Tên cơ quan ban hành viết tắt 'UBND'.",
+    for line in lay.issuer:
+        yield from check_look(ctx, ISSUER, line, _ISSUER)
+        if re.search(r"\bUBND\b", line.text):
+            yield ctx.find(ISSUER, line, "Tên cơ quan ban hành viết tắt 'UBND'.",
                            "Viết đầy đủ 'ỦY BAN NHÂN DÂN'.")
-    if not ctx.doc.line_below(lay.issuer[-1]):
+    if not ctx.doc.line_below(lay.issuer[-1].para):
         yield no_line(ctx, lay.issuer[-1], "tên cơ quan ban hành", "1/3 đến 1/2 dòng chữ")
 
 
@@ -194,15 +193,25 @@ def _real_date(day: str, month: str, year: str) -> bool:
     return True
 
 
-def _check_place(ctx: Ctx, p: Para, text: str) -> Iterator[Finding]:
+_PLACE_NOUN = re.compile(r"(" + "|".join(UNIT_NOUNS) + r")\s+(\S.*)$")
+
+
+def _check_place(ctx: Ctx, p: Line, text: str) -> Iterator[Finding]:
     place = fold(text.split(",")[0]) if "," in text else ""
-    m = re.match(r"(xa|phuong|dac khu)\s+(\S.*)$", place)
-    if m and not m.group(2)[0].isdigit():
-        yield ctx.find(DATE, p, f"Địa danh có chữ '{LEVELS[m.group(1)]}'.",
-                       "Địa danh ghi tên riêng của đơn vị, không có 'xã', 'phường' (trừ đơn vị "
-                       "đặt theo số hoặc tên người).", "warning")
+    m = _PLACE_NOUN.match(place)
+    if m:
+        if not m.group(2)[0].isdigit():  # "Phường 1", "Quận 3" keep their noun
+            noun = UNIT_NOUNS[m.group(1)]
+            yield ctx.find(DATE, p, f"Địa danh có chữ '{noun}'.",
+                           f"Địa danh ghi tên riêng của đơn vị, không có '{noun}' (trừ đơn vị "
+                           "đặt theo số).", "warning")
         place = m.group(2)
-    unit = ctx.lay.issuer_place
-    if place and unit and ctx.lay.issuer_level in LEVELS and place != unit:
+    unit = ctx.lay.issuer_unit
+    if place and unit and unit.name and place != fold(unit.name):
         yield ctx.find(DATE, p, "Địa danh khác tên đơn vị ban hành.",
-                       "Địa danh là tên đơn vị ban hành (ví dụ 'Tân An').", "warning")
+                       f"Địa danh là tên đơn vị ban hành ('{_title_case(unit.name)}').",
+                       "warning")
+
+
+def _title_case(name: str) -> str:
+    return name if not name.isupper() else " ".join(w.capitalize() for w in name.split())

@@ -112,9 +112,14 @@ def check_page_numbers(ctx: Ctx) -> Iterator[Finding]:
             header = doc.header_part(parts.get(f"header:{kind}"))
             found = _page_fields(ctx, header)
             if not found:
-                yield ctx.find(PAGE_NUMBER, where, _no_page_message(ctx, parts, kind),
+                footer = doc.header_part(parts.get(f"footer:{kind}"))
+                one_page = not _page_fields(ctx, footer) and _fits_one_page(ctx, sec)
+                # (page 1 shows no number: a section of one page needs none at all)
+                yield ctx.find(PAGE_NUMBER, where, _no_page_message(ctx, parts, kind) + (
+                    " Phần này có vẻ chỉ một trang: nếu dài hơn, từ trang 2 phải có số trang."
+                    if one_page else ""),
                                "Chèn số trang (Insert > Page Number > Top of Page, căn giữa) "
-                               "vào đầu trang.")
+                               "vào đầu trang.", "warning" if one_page else None)
             elif header is not None and id(header.el) not in checked:
                 checked.add(id(header.el))
                 yield from _check_page_field(ctx, *found[0])
@@ -126,6 +131,27 @@ def check_page_numbers(ctx: Ctx) -> Iterator[Finding]:
                        "trang riêng được.",
                        "Chèn Layout > Breaks > Next Page trước phụ lục, rồi đặt số trang phần "
                        "phụ lục bắt đầu từ 1.")
+
+
+_CHARS_PER_LINE = 75  # Times New Roman 13–14 pt on the 165 mm between the margins
+_LINES_PER_PAGE = 40  # 257 mm at 14 pt, single to 1.15 spacing, with space between paragraphs
+
+
+def _fits_one_page(ctx: Ctx, sec: Section) -> bool:
+    """Whether a section is surely short enough for one page: its lines, estimated generously
+    (every paragraph a line at least, a table row as tall as its tallest cell), are few.
+    (LibreOffice, saving a plan of one page, drops the page number and the first-page header:
+    nothing is shown, as the decree wants.)"""
+    def lines(paras: list[Para]) -> int:
+        return sum(max(1, -(-len(p.text) // _CHARS_PER_LINE)) for p in paras)
+
+    total = lines([p for p in sec.paras if p.table is None])
+    for t in ctx.doc.tables:
+        if t.section == sec.index:
+            total += sum(max((lines(ps) for _, _, ps in row), default=1) for row in t.rows)
+        if total > _LINES_PER_PAGE:
+            return False
+    return total <= _LINES_PER_PAGE
 
 
 def _effective_parts(doc: DocModel) -> list[dict[str, El | None]]:

@@ -1,4 +1,5 @@
-"""Which paragraphs can match a pattern at all, found with one regex pass over all of them.
+"""Which paragraphs can match a pattern at all, found with one regex pass over all of them;
+and what checks derive from a paragraph's text, kept with its core (:func:`remember`).
 
 Most checks on text look for something rare ("{{", "Ủy Ban", "trên địa bàn thành phố", a
 word ending in "oà"). Running a regex per paragraph costs more than the regex itself; one
@@ -11,8 +12,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from itertools import accumulate
+from typing import Any, TypeVar
+
+from ..ooxml.document import Core, DocModel, Para
 
 SEPARATOR = "\x00"
 
@@ -23,12 +28,16 @@ class Scan:
     def __init__(self, texts: Sequence[str]):
         self.count = len(texts)
         self.joined = SEPARATOR.join(texts)
-        self._ends = list(accumulate(len(t) + 1 for t in texts))  # where each text's slot ends
+        self.ends = list(accumulate(len(t) + 1 for t in texts))  # where each text's slot ends
+
+    def index(self, at: int) -> int:
+        """Which text a position of the joined texts falls in."""
+        return bisect_right(self.ends, at)
 
     def which(self, pattern: re.Pattern[str]) -> set[int]:
         """Indexes of the texts in which ``pattern`` matches (a match across a separator adds
         a text needlessly, never misses one)."""
-        ends = self._ends
+        ends = self.ends
         return {bisect_right(ends, m.start()) for m in pattern.finditer(self.joined)}
 
     def map(self, change: Callable[[str], str]) -> Scan:
@@ -40,3 +49,148 @@ class Scan:
         """Whether every text is NFC (NUL composes with nothing, so the joined text is NFC
         exactly when each text is)."""
         return unicodedata.is_normalized("NFC", self.joined)
+
+
+T = TypeVar("T")
+
+
+class Texts:
+    """The texts of some paragraphs, scanned as they are, in NFC and in lower case (each made
+    once, when first asked for)."""
+
+    def __init__(self, texts: Sequence[str]):
+        self.texts = texts
+        self.raw = Scan(texts)
+        self._nfc: Scan | None = None
+        self._lower: Scan | None = None
+
+    @property
+    def nfc(self) -> Scan:
+        if self._nfc is None:
+            self._nfc = self.raw if self.raw.normalized() else self.raw.map(
+                lambda s: unicodedata.normalize("NFC", s))
+        return self._nfc
+
+    @property
+    def lower(self) -> Scan:
+        """Lower case of the NFC texts."""
+        if self._lower is None:
+            self._lower = self.nfc.map(str.lower)
+        return self._lower
+
+
+@dataclass(frozen=True)
+class Fact:
+    """Something a check derives from a paragraph's text alone, kept with its core under
+    ``name``: ``compute(text)``, or ``blank`` for the texts ``candidates`` rules out (None:
+    none are); or, for a search best made over all texts at once, ``compute_all(texts,
+    candidates)`` giving the value of each text that has one (the others get ``blank``)."""
+
+    name: str
+    blank: Any
+    compute: Callable[[str], Any] | None = None
+    candidates: Callable[[Texts], set[int]] | None = None
+    compute_all: Callable[[Texts], dict[int, Any]] | None = None
+
+
+FACTS: list[Fact] = []
+_DONE = "text facts"
+
+
+def fact(found: Fact) -> Fact:
+    """Declare a fact (each check module declares its own at import)."""
+    if any(f.name == found.name for f in FACTS):
+        raise ValueError(f"fact {found.name!r} declared twice")
+    FACTS.append(found)
+    return found
+
+
+def remember_facts(cores: Iterable[Core]) -> None:
+    """Give every core that lacks them all the declared facts, scanning the texts of the new
+    cores together once: a paragraph of a block read before already has them."""
+    new = [c for c in dict.fromkeys(cores) if _DONE not in c.memo]
+    if not new:
+        return
+    texts = Texts([c.text for c in new])
+    for f in FACTS:
+        if f.compute_all is not None:
+            found = f.compute_all(texts)
+            for k, c in enumerate(new):
+                c.memo[f.name] = found.get(k, f.blank)
+            continue
+        hits = f.candidates(texts) if f.candidates is not None else None
+        compute = f.compute
+        assert compute is not None
+        for k, c in enumerate(new):
+            c.memo[f.name] = compute(c.text) if hits is None or k in hits else f.blank
+    for c in new:
+        c.memo[_DONE] = True
+
+
+def remember_all(cores: Iterable[Core], name: str, compute: Callable[[list[str]], list[T]]
+                 ) -> None:
+    """Give every core that lacks it ``core.memo[name]``, ``compute`` taking the texts of
+    all new cores at once."""
+    new = [c for c in dict.fromkeys(cores) if name not in c.memo]
+    if new:
+        for c, value in zip(new, compute([c.text for c in new]), strict=True):
+            c.memo[name] = value
+
+
+def every_para(doc: DocModel) -> Iterator[Para]:
+    """The body's paragraphs (tables included), then those of text boxes, then those of the
+    headers and footers."""
+    yield from doc.paras
+    yield from doc.extra
+    for part in doc.parts:
+        yield from part.paras
+
+
+def each(doc: DocModel, key: Any, value: Callable[[Para], T | None], *,
+         prepare: Callable[[list[Para]], None] | None = None, formatted: bool = False,
+         body_only: bool = False) -> Iterator[tuple[Para, T]]:
+    """``(p, value(p))`` for every paragraph, in :func:`every_para` order (``body_only``:
+    :attr:`DocModel.paras` alone), whose value is not empty.
+
+    A block always holds the same paragraphs in the same order, so what they give is kept
+    with the block: a document skips every block read before but for what it found there,
+    and only the new blocks' paragraphs are looked at (``prepare`` is given them first).
+    ``formatted`` values also depend on the style sheet, and are asked of every paragraph
+    when the document counts the formats it uses."""
+    if formatted and doc.counting:
+        paras = list(doc.paras if body_only else every_para(doc))
+        if prepare is not None:
+            prepare(paras)
+        for p in paras:
+            found = value(p)
+            if found:
+                yield p, found
+        return
+    memo_key = (key, doc.sheet) if formatted else key
+    new = [span for span in doc.spans if memo_key not in span.block.memo]
+    if new and prepare is not None:
+        prepare([p for span in new for p in (*doc.paras[span.start:span.end],
+                                              *doc.extra[span.extra_start:span.extra_end])])
+    for span in new:
+        span.block.memo[memo_key] = tuple(
+            tuple((k, found) for k, p in enumerate(paras) if (found := value(p)))
+            for paras in (doc.paras[span.start:span.end],
+                          doc.extra[span.extra_start:span.extra_end]))
+    paras, extra = doc.paras, doc.extra
+    for span in doc.spans:
+        start = span.start
+        for k, found in span.block.memo[memo_key][0]:
+            yield paras[start + k], found
+    if body_only:
+        return
+    for span in doc.spans:
+        start = span.extra_start
+        for k, found in span.block.memo[memo_key][1]:
+            yield extra[start + k], found
+    headers = [p for part in doc.parts for p in part.paras]
+    if prepare is not None:
+        prepare(headers)
+    for p in headers:
+        found = value(p)
+        if found:
+            yield p, found

@@ -4,17 +4,17 @@ and numbering, and city wording left in a commune's plan."""
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from ..ooxml.document import Cell, DocModel, Table
 from .common import Ctx
-from .layout import LEVELS
+from .layout import Unit
 from .report import Finding
 from .rules import rule
-from .scan import Scan
+from .scan import Fact, each, fact, remember_facts
 from .words import fold, squash
 
 BORDERLESS = rule("ND30-BORDERLESS", "Bảng phần đầu và bảng nơi nhận/chữ ký không có đường viền.")
@@ -22,24 +22,22 @@ PLAN_COUNT = rule("PLAN-COUNT", "Số nhiệm vụ ghi ở dòng nhóm '(05 nhi�
                                 "vụ của nhóm.")
 PLAN_NUMBERING = rule("PLAN-NUMBERING", "Số thứ tự nhiệm vụ liên tục, không lặp, không bỏ số (nhóm "
                                         "B đánh tiếp qua các mục).")
-PLAN_CITY = rule("PLAN-CITY", "Kế hoạch của xã/phường/đặc khu không còn từ ngữ, cơ quan cấp thành "
-                              "phố.")
+PLAN_CITY = rule("PLAN-CITY", "Kế hoạch của cấp dưới (xã, phường, đặc khu; huyện, quận, thị xã, "
+                              "thành phố thuộc tỉnh) không còn từ ngữ, cơ quan của cấp trên "
+                              "('trên địa bàn thành phố', 'trên địa bàn tỉnh', 'Sở …').")
 
 _TASK_NO = re.compile(r"^(\d+)\.?$")
 _LETTER_GROUP = re.compile(r"^([A-HJ-UWYZ])\.?$")
 _ROMAN_GROUP = re.compile(r"^([IVXL]+)\.?$")
 _COUNT = re.compile(r"\((\d+)\s+nhiệm vụ\)")
 _CITY_PHRASE = re.compile(r"(?i)(?P<phrase>trên địa bàn thành phố)(?P<next>\s+\S)?")
-_CITY_LEAD = re.compile(
-    r"(?i)^(các\s+sở\b|sở\s+\S|công an thành phố|(ủy|uỷ) ban nhân dân cấp xã|ubnd cấp xã"
-    r"|thanh tra thành phố|to[àa] án nhân dân thành phố|viện kiểm sát nhân dân thành phố"
-    r"|văn phòng hđnd và ubnd cấp xã)")
 
 
 def check_borderless(ctx: Ctx) -> Iterator[Finding]:
     lay = ctx.lay
     noi_nhan = next((p for p in lay.closing if p.table is not None), None)
-    for label, p in (("phần đầu (cơ quan, Quốc hiệu)", lay.quoc_hieu or lay.so),
+    header = lay.quoc_hieu or lay.so
+    for label, p in (("phần đầu (cơ quan, Quốc hiệu)", header.para if header else None),
                      ("nơi nhận, chữ ký", noi_nhan)):
         if p is None or p.table is None:
             continue
@@ -58,11 +56,17 @@ def _number(digits: str) -> int | None:
         return None
 
 
-@dataclass
+@dataclass(eq=False)
 class _Row:
+    """A row of a task table, with what the checks read of it."""
+
     table: Table
     index: int
     cells: list[Cell]
+    first: str  # the first cell's text, squashed
+    kind: str  # "task" (a number), "letter" (group A, B …), "roman" (section I, II …), "other"
+    rest: str  # the other cells' texts
+    grid: dict[int, str]  # each cell's text by its first grid column
 
     def text(self, n: int) -> str:
         if n >= len(self.cells):
@@ -70,34 +74,58 @@ class _Row:
         return "\n".join(p.text for p in self.cells[n][2])
 
     def at_grid(self, col: int) -> str:
-        return next(("\n".join(p.text for p in ps) for g, _, ps in self.cells if g == col), "")
-
-    @cached_property
-    def first(self) -> str:
-        return squash(self.text(0))
+        return self.grid.get(col, "")
 
     @property
     def where(self) -> str:
         return f"bảng {self.table.index + 1}, hàng {self.index + 1}"
 
-    @cached_property
-    def kind(self) -> str:
-        if _TASK_NO.match(self.first):
-            return "task"
-        if _LETTER_GROUP.match(self.first):
-            return "letter"
-        if _ROMAN_GROUP.match(self.first):
-            return "roman"
-        return "other"
+
+def _kind(first: str) -> str:
+    if _TASK_NO.match(first):
+        return "task"
+    if _LETTER_GROUP.match(first):
+        return "letter"
+    if _ROMAN_GROUP.match(first):
+        return "roman"
+    return "other"
+
+
+_RowFacts = tuple[str, str, str, dict[int, str]]
+
+
+def _row_facts(t: Table) -> list[_RowFacts]:
+    """What each row of a table says (first cell, kind, the rest, cells by grid column): the
+    same for every document holding the table's block, so kept with it."""
+    memo = t.block.memo if t.block is not None else {}
+    key = ("row facts", id(t.el))
+    found: list[_RowFacts] | None = memo.get(key)
+    if found is None:
+        found = []
+        for cells in t.rows:
+            texts = ["\n".join(p.text for p in ps) for _, _, ps in cells]
+            first = squash(texts[0]) if texts else ""
+            grid: dict[int, str] = {}
+            for (g, _, _), text in zip(cells, texts, strict=True):
+                grid.setdefault(g, text)
+            found.append((first, _kind(first), " ".join(texts[1:]), grid))
+        memo[key] = found
+    return found
+
+
+def _is_task_table(t: Table) -> bool:
+    memo = t.block.memo if t.block is not None else {}
+    key = ("task table", id(t.el))
+    found: bool | None = memo.get(key)
+    if found is None:
+        head = [fold("\n".join(p.text for p in ps)) for _, _, ps in t.rows[0]] if t.rows else []
+        found = memo[key] = bool(head and head[0] in ("tt", "stt") and any(
+            "nhiem vu" in h for h in head[1:]))
+    return found
 
 
 def _task_tables(doc: DocModel) -> list[Table]:
-    out = []
-    for t in doc.tables:
-        head = [fold("\n".join(p.text for p in ps)) for _, _, ps in t.rows[0]] if t.rows else []
-        if head and head[0] in ("tt", "stt") and any("nhiem vu" in h for h in head[1:]):
-            out.append(t)
-    return out
+    return [t for t in doc.tables if _is_task_table(t)]
 
 
 def _task_rows(ctx: Ctx) -> list[list[_Row]]:
@@ -107,7 +135,9 @@ def _task_rows(ctx: Ctx) -> list[list[_Row]]:
         streams: dict[int, list[_Row]] = {}
         for t in _task_tables(ctx.doc):
             key = bisect.bisect_left(heads, t.first)  # appendix headings before the table
-            streams.setdefault(key, []).extend(_Row(t, n, cells) for n, cells in enumerate(t.rows))
+            streams.setdefault(key, []).extend(
+                _Row(t, n, cells, *facts)
+                for n, (cells, facts) in enumerate(zip(t.rows, _row_facts(t), strict=True)))
         ctx.memo["task rows"] = list(streams.values())
     rows: list[list[_Row]] = ctx.memo["task rows"]
     return rows
@@ -123,7 +153,7 @@ def _check_counts(ctx: Ctx, rows: list[_Row]) -> Iterator[Finding]:
     for n, row in enumerate(rows):
         if row.kind not in ("letter", "roman"):
             continue
-        m = _COUNT.search(" ".join(row.text(k) for k in range(1, len(row.cells))))
+        m = _COUNT.search(row.rest)
         stated = _number(m.group(1)) if m else None
         if m is None or stated is None:
             continue
@@ -166,36 +196,91 @@ def _check_task_numbers(ctx: Ctx, rows: list[_Row]) -> Iterator[Finding]:
         last = number
 
 
-def _first_unquoted(text: str) -> re.Match[str] | None:
-    """The first "trên địa bàn thành phố" not inside “…” (the quoted name of a document is
-    cited as written). Quotes are counted once along the text, not again for each match."""
-    opened = closed = seen = 0
-    for m in _CITY_PHRASE.finditer(text):
-        opened += text.count("“", seen, m.start())
-        closed += text.count("”", seen, m.start())
-        seen = m.start()
-        if opened <= closed:
+_OPENING, _CLOSING = "“«", "”»"
+
+
+def _first_unquoted(text: str, pattern: re.Pattern[str] = _CITY_PHRASE) -> re.Match[str] | None:
+    """The first match of ``pattern`` ("trên địa bàn thành phố") not inside quotes: “…”, «…»
+    or straight double quotes (the quoted name of a document is cited as written). Quotes
+    are counted once along the text, not again for each match."""
+    opened = closed = straight = seen = 0
+    for m in pattern.finditer(text):
+        at = m.start()
+        opened += sum(text.count(q, seen, at) for q in _OPENING)
+        closed += sum(text.count(q, seen, at) for q in _CLOSING)
+        straight += text.count('"', seen, at)
+        seen = at
+        if opened <= closed and straight % 2 == 0:
             return m
     return None
 
 
+def _above(unit: Unit) -> tuple[str, ...]:
+    """The words naming the level above the issuer's own territory: a commune's plan copied
+    from its city's or province's, a district's from its province's (or city's)."""
+    if unit.tier == "commune":
+        return ("thành phố", "tỉnh")
+    if unit.tier == "district":
+        return ("tỉnh",) if unit.key == "thanh pho" else ("tỉnh", "thành phố")
+    return ()
+
+
+@functools.lru_cache(maxsize=16)
+def _lead(above: tuple[str, ...], tier: str) -> re.Pattern[str]:
+    """What a body of the level above, or the issuer's own level spoken of from above
+    ("Ủy ban nhân dân cấp xã" in a commune's plan), looks like at the start of an entry."""
+    up = "|".join(above)
+    own = "xã" if tier == "commune" else "huyện"
+    return re.compile(
+        rf"(?i)^(các\s+sở\b|sở\s+\S|công an (?:{up})|(ủy|uỷ) ban nhân dân cấp {own}"
+        rf"|ubnd cấp {own}|thanh tra (?:{up})|to[àa] án nhân dân (?:{up})"
+        rf"|viện kiểm sát nhân dân (?:{up})|văn phòng hđnd và ubnd cấp {own})")
+
+
+_ABOVE_PHRASE = re.compile(r"(?i)(?P<phrase>trên địa bàn (?P<word>thành phố|tỉnh))"
+                           r"(?P<next>\s+\S)?")
+_CITY = "phrases of the level above"
+CityHit = tuple[str, str, bool, int, int]  # phrase, its last word (lower), capital after, span
+
+
+def _city_hits(text: str) -> tuple[CityHit, ...]:
+    """Every "trên địa bàn thành phố/tỉnh" not inside quotes, in order. (Any subset of the
+    two words is matched by a pattern whose matches are a subset of these: the phrases
+    cannot overlap, so the first unquoted one of a subset is the first of these in it.)"""
+    out = []
+    opened = closed = straight = seen = 0
+    for m in _ABOVE_PHRASE.finditer(text):
+        at = m.start()
+        opened += sum(text.count(q, seen, at) for q in _OPENING)
+        closed += sum(text.count(q, seen, at) for q in _CLOSING)
+        straight += text.count('"', seen, at)
+        seen = at
+        if opened <= closed and straight % 2 == 0:
+            named = bool(m.group("next")) and m.group("next").strip()[0].isupper()
+            out.append((m.group("phrase"), m.group("word").lower(), named, at, m.end()))
+    return tuple(out)
+
+
+fact(Fact(_CITY, (), _city_hits, lambda texts: texts.raw.which(_ABOVE_PHRASE)))
+
+
 def check_city(ctx: Ctx) -> Iterator[Finding]:
-    level = ctx.lay.issuer_level
-    if level not in LEVELS:
+    unit = ctx.lay.issuer_unit
+    above = _above(unit) if unit else ()
+    if not unit or not above:
         return
-    unit = LEVELS[level]
-    candidates = Scan([p.text for p in ctx.doc.paras]).which(_CITY_PHRASE)
-    for k, p in enumerate(ctx.doc.paras):
-        if k not in candidates:
+    noun = unit.noun
+    for p, hits in each(ctx.doc, _CITY, lambda p: p.core.memo[_CITY], body_only=True,
+                        prepare=lambda ps: remember_facts(p.core for p in ps)):
+        found = next((h for h in hits if h[1] in above), None)
+        if found is None:
             continue
-        m = _first_unquoted(p.text)
-        if not m:
-            continue
-        named = bool(m.group("next")) and m.group("next").strip()[0].isupper()
-        yield ctx.find(PLAN_CITY, p, f"Kế hoạch của {unit} còn cụm '{m.group('phrase')}'.",
-                       f"Sửa thành 'trên địa bàn {unit}' (nếu không phải trích tên văn bản "
-                       "của thành phố).", "warning" if named else "error",
-                       quote_text=p.text[max(0, m.start() - 20):m.end() + 20])
+        phrase, _, named, start, end = found
+        yield ctx.find(PLAN_CITY, p, f"Kế hoạch của {noun} còn cụm '{phrase}'.",
+                       f"Sửa thành 'trên địa bàn {noun}' (nếu không phải trích tên văn bản "
+                       "của cấp trên).", "warning" if named else "error",
+                       quote_text=p.text[max(0, start - 20):end + 20])
+    lead = _lead(above, unit.tier)
     for rows in _task_rows(ctx):
         lead_col = _lead_column(rows)
         if lead_col is None:
@@ -205,10 +290,10 @@ def check_city(ctx: Ctx) -> Iterator[Finding]:
                 continue
             for entry in re.split(r"[;\n]", row.at_grid(lead_col)):
                 entry = entry.strip().lstrip("-–+ ").strip()
-                if _CITY_LEAD.match(entry):
+                if lead.match(entry):
                     yield ctx.find(PLAN_CITY, f"{row.where}, cột Cơ quan chủ trì",
-                                   f"Cơ quan chủ trì '{entry}' là cơ quan cấp thành phố.",
-                                   f"Giao cho phòng, đơn vị của {unit} tương ứng (theo hồ sơ "
+                                   f"Cơ quan chủ trì '{entry}' là cơ quan cấp trên.",
+                                   f"Giao cho phòng, đơn vị của {noun} tương ứng (theo hồ sơ "
                                    "đơn vị).", quote_text=entry)
 
 

@@ -1,35 +1,30 @@
 """Fonts, colours and the text itself: NFC, leftover template tags, capitalisation (Phụ lục
-II) and one tone-mark placement throughout."""
+II) and one tone-mark placement throughout (a style warning)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
-from ..ooxml.document import DocModel, Para
+from ..ooxml.document import Para
 from ..ooxml.styles import Font
 from .common import Ctx
-from .report import Finding
-from .rules import rule
-from .scan import Scan
+from .report import Finding, Severity
+from .rules import Rule, rule
+from .scan import Fact, Texts, each, fact, remember_facts
 from .words import fold
 
 FONT = rule("ND30-FONT", "Mọi chữ dùng phông Times New Roman (Unicode).")
 COLOR = rule("ND30-COLOR", "Chữ màu đen.")
 NFC = rule("ND30-NFC", "Văn bản ở dạng Unicode dựng sẵn (NFC).")
 CAPS = rule("ND30-CAPS", "Viết hoa theo Phụ lục II: 'Ủy ban nhân dân', 'Hội đồng nhân dân'.")
-TONE = rule("ND30-TONE", "Một cách bỏ dấu thống nhất trong văn bản ('Ủy', 'Hòa', 'Thủy').")
+TONE = rule("STYLE-TONE", "Một cách bỏ dấu thống nhất trong văn bản ('Ủy', 'hòa', 'thủy'): văn "
+                          "phong, không phải quy định của Nghị định 30.", "warning")
 TEMPLATE_TAG = rule("TEMPLATE-TAG", "Không còn thẻ mẫu ({{ }}, {% %}) hay dấu chú thích [^…] sót "
                                     "lại.")
-
-
-def every_para(doc: DocModel) -> Iterator[Para]:
-    yield from doc.paras
-    yield from doc.extra
-    for part in doc.parts:
-        yield from part.paras
 
 
 # -- fonts -------------------------------------------------------------------------------------
@@ -49,21 +44,64 @@ def _font_slots(text: str) -> list[str]:
     return slots
 
 
-def check_fonts(ctx: Ctx) -> Iterator[Finding]:
-    styled: dict[Font, list[Para]] = {}
-    for p in every_para(ctx.doc):
+RunFacts = tuple[tuple[str, ...], tuple[Font, ...], tuple[str, ...], tuple[tuple[str, str], ...]]
+
+
+def _run_facts(ctx: Ctx, p: Para) -> RunFacts:
+    """What ``p``'s runs show other than Times New Roman and black: fonts set directly on
+    its runs (sorted) and fonts from a style, the defaults or the theme (in order); colours
+    set directly (sorted) and from a style or the theme, as (source, colour), in order. Kept
+    with its core for the same style sheet: the same paragraph shows the same."""
+    props = ctx.doc.props(p)
+    memo = ctx.doc.formatted(p)
+    found: RunFacts | None = memo.get("run facts")
+    if found is None:
         direct: set[str] = set()
-        for text, props in zip(p.texts, ctx.doc.props(p), strict=True):
+        styled: dict[Font, None] = {}
+        colours: set[str] = set()
+        styled_colours: dict[tuple[str, str], None] = {}
+        for text, rp in zip(p.texts, props, strict=True):
             for slot in _font_slots(text):
-                font: Font = getattr(props, slot)
+                font: Font = getattr(rp, slot)
                 if font.name and font.name.strip().casefold() == "times new roman":
                     continue
                 if font.kind == "direct" and not font.theme:
                     direct.add(font.name or "?")
                 else:
-                    styled.setdefault(font, []).append(p)
+                    styled.setdefault(font, None)
+            if not text.strip() or rp.colour in ("000000", "AUTO"):
+                continue
+            if rp.colour_direct:
+                colours.add(rp.colour)
+            else:
+                styled_colours.setdefault((rp.colour_source, rp.colour), None)
+        found = memo["run facts"] = (tuple(sorted(direct)), tuple(styled),
+                                     tuple(sorted(colours)), tuple(styled_colours))
+    return found
+
+
+def _fonts(ctx: Ctx) -> Callable[[Para], tuple[tuple[str, ...], tuple[Font, ...]] | None]:
+    def fonts(p: Para) -> tuple[tuple[str, ...], tuple[Font, ...]] | None:
+        direct, styled, _, _ = _run_facts(ctx, p)
+        return (direct, styled) if direct or styled else None
+    return fonts
+
+
+def _colours(ctx: Ctx) -> Callable[[Para], tuple[tuple[str, ...], tuple[tuple[str, str], ...]]
+                                   | None]:
+    def colours(p: Para) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]] | None:
+        _, _, direct, styled = _run_facts(ctx, p)
+        return (direct, styled) if direct or styled else None
+    return colours
+
+
+def check_fonts(ctx: Ctx) -> Iterator[Finding]:
+    styled: dict[Font, list[Para]] = {}
+    for p, (direct, fonts) in each(ctx.doc, "fonts", _fonts(ctx), formatted=True):
+        for font in fonts:
+            styled.setdefault(font, []).append(p)
         if direct:
-            yield ctx.find(FONT, p, "Chữ dùng phông " + ", ".join(sorted(direct))
+            yield ctx.find(FONT, p, "Chữ dùng phông " + ", ".join(direct)
                            + " (định dạng trực tiếp).",
                            "Chọn đoạn chữ, đặt phông Times New Roman.")
     for font, paras in styled.items():
@@ -94,19 +132,11 @@ def _style_font_finding(ctx: Ctx, font: Font, paras: list[Para]) -> Finding:
 
 def check_colours(ctx: Ctx) -> Iterator[Finding]:
     styled: dict[tuple[str, str], list[Para]] = {}
-    for p in every_para(ctx.doc):
-        direct: set[str] = set()
-        for text, props in zip(p.texts, ctx.doc.props(p), strict=True):
-            if not text.strip():
-                continue
-            if props.colour in ("000000", "AUTO"):
-                continue
-            if props.colour_direct:
-                direct.add(props.colour)
-            else:
-                styled.setdefault((props.colour_source, props.colour), []).append(p)
+    for p, (direct, colours) in each(ctx.doc, "colours", _colours(ctx), formatted=True):
+        for key in colours:
+            styled.setdefault(key, []).append(p)
         if direct:
-            yield ctx.find(COLOR, p, "Chữ có màu " + ", ".join(sorted(direct)) + ".",
+            yield ctx.find(COLOR, p, "Chữ có màu " + ", ".join(direct) + ".",
                            "Đặt màu chữ Automatic hoặc đen.")
     for (source, colour), paras in styled.items():
         count = len(dict.fromkeys(id(p) for p in paras))
@@ -123,45 +153,59 @@ _BODY_NAMES = re.compile(r"(?i)(?:ủy|uỷ) ban nhân dân|hội đồng nhân 
 _UNIT_TAIL = re.compile(r",? (Xã|Phường|Đặc khu) (\w)")
 
 
-def _scans(ctx: Ctx) -> tuple[list[Para], Scan, Scan, Scan]:
-    """Every paragraph, and scans of their texts, NFC texts and lower-case NFC texts."""
-    if "text scans" not in ctx.memo:
-        paras = list(every_para(ctx.doc))
-        raw = Scan([p.text for p in paras])
-        nfc = raw if raw.normalized() else raw.map(lambda s: unicodedata.normalize("NFC", s))
-        ctx.memo["text scans"] = (paras, raw, nfc, nfc.map(str.lower))
-    found: tuple[list[Para], Scan, Scan, Scan] = ctx.memo["text scans"]
-    return found
-
-
 # What a paragraph must contain for each check below to find anything in it: a necessary
-# condition, searched for once in all paragraphs (see scan.py). "ban/đồng nhân dân" is in
+# condition, searched for once in all new paragraphs (see scan.py). "ban/đồng nhân dân" is in
 # every casing of the body names once lower-cased (none of these letters matches another
 # character than its capital under re.IGNORECASE; "i" would: "ı"); a unit name between
 # spaces is in every _UNIT_TAIL match.
 _NAMES_HINT = re.compile("(?:ban|đồng) nhân dân")
 _UNIT_HINT = re.compile(" (?:Xã|Phường|Đặc khu) ")
+_TEXT = "text findings"
+
+Found = tuple[Rule, str, str, "Severity | None", "str | None"]  # ctx.find's arguments
+
+
+def _text_candidates(texts: Texts) -> set[int]:
+    if not texts.raw.normalized():  # every paragraph is read
+        return set(range(texts.raw.count))
+    return texts.raw.which(_TEMPLATE_TAG) | texts.lower.which(_NAMES_HINT) | texts.raw.which(
+        _UNIT_HINT)
+
+
+def _text_findings(text: str) -> tuple[Found, ...]:
+    """What the text alone of a paragraph breaks: NFC, leftover tags, capitalisation."""
+    if not text.strip():
+        return ()
+    out: list[Found] = []
+    if not unicodedata.is_normalized("NFC", text):
+        out.append((NFC, "Chữ tiếng Việt ở dạng Unicode tổ hợp (không phải NFC).",
+                    "Chuyển mã sang Unicode dựng sẵn (Unikey: Công cụ chuyển mã, "
+                    "Unicode tổ hợp → Unicode).", None, None))
+    tag = _TEMPLATE_TAG.search(text)
+    if tag:
+        out.append((TEMPLATE_TAG, f"Còn sót thẻ mẫu '{tag.group()}'.",
+                    "Điền nội dung thay cho thẻ hoặc xóa thẻ; kiểm tra lại dữ liệu mẫu.", None,
+                    text[max(0, tag.start() - 20):tag.end() + 30]))
+    out += _caps(text)
+    return tuple(out)
+
+
+fact(Fact(_TEXT, (), _text_findings, _text_candidates))
+
+
+def facts(key: str) -> Callable[[Para], Any]:
+    """A paragraph's text fact ``key`` (see :func:`~.scan.remember_facts`)."""
+    return lambda p: p.core.memo[key]
+
+
+def prepare_facts(paras: list[Para]) -> None:
+    remember_facts(p.core for p in paras)
 
 
 def check_text(ctx: Ctx) -> Iterator[Finding]:
-    paras, raw, nfc, lower = _scans(ctx)
-    all_nfc = nfc is raw
-    candidates = raw.which(_TEMPLATE_TAG) | lower.which(_NAMES_HINT) | nfc.which(_UNIT_HINT)
-    for k, p in enumerate(paras):
-        if all_nfc and k not in candidates:
-            continue  # nothing in it any check below can find
-        if p.blank:
-            continue
-        if not unicodedata.is_normalized("NFC", p.text):
-            yield ctx.find(NFC, p, "Chữ tiếng Việt ở dạng Unicode tổ hợp (không phải NFC).",
-                           "Chuyển mã sang Unicode dựng sẵn (Unikey: Công cụ chuyển mã, "
-                           "Unicode tổ hợp → Unicode).")
-        tag = _TEMPLATE_TAG.search(p.text)
-        if tag:
-            yield ctx.find(TEMPLATE_TAG, p, f"Còn sót thẻ mẫu '{tag.group()}'.",
-                           "Điền nội dung thay cho thẻ hoặc xóa thẻ; kiểm tra lại dữ liệu mẫu.",
-                           quote_text=p.text[max(0, tag.start() - 20):tag.end() + 30])
-        yield from _check_caps(ctx, p)
+    for p, found in each(ctx.doc, _TEXT, facts(_TEXT), prepare=prepare_facts):
+        for rule_, message, hint, severity, quote_text in found:
+            yield ctx.find(rule_, p, message, hint, severity, quote_text)
 
 
 def unit_words(text: str) -> Iterator[tuple[str, str, str, int]]:
@@ -189,21 +233,23 @@ def _nfc(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-def _check_caps(ctx: Ctx, p: Para) -> Iterator[Finding]:
-    text = _nfc(p.text)
+def _caps(text: str) -> list[Found]:
+    text = _nfc(text)
+    out: list[Found] = []
     for m in _BODY_NAMES.finditer(text):
         s = m.group()
         if s == s.upper() or s == s.lower() or s == s[0] + s[1:].lower():
             continue
         proper = s[0].upper() + s[1:].lower()
-        yield ctx.find(CAPS, p, f"Viết hoa sai '{s}'.",
-                       f"Viết '{proper}' (chỉ viết hoa chữ đầu của tên cơ quan).", quote_text=s)
+        out.append((CAPS, f"Viết hoa sai '{s}'.",
+                    f"Viết '{proper}' (chỉ viết hoa chữ đầu của tên cơ quan).", None, s))
     for word, unit, letter, at in unit_words(text):
         # mid-sentence (after a lower-case word) and followed by a name, not a number
         if word[-1].islower() and letter.isupper():
-            yield ctx.find(CAPS, p, f"'{unit}' là danh từ chung, không viết hoa.",
-                           f"Viết '{unit.lower()}' (trừ đơn vị đặt theo số hoặc tên người).",
-                           "warning", quote_text=text[at:at + 30])
+            out.append((CAPS, f"'{unit}' là danh từ chung, không viết hoa.",
+                        f"Viết '{unit.lower()}' (trừ đơn vị đặt theo số hoặc tên người).",
+                        "warning", text[at:at + 30]))
+    return out
 
 
 # -- tone marks --------------------------------------------------------------------------------
@@ -227,30 +273,44 @@ class _Spelling:
     count: int = 0
 
 
+_TONE = "tone words"
+ToneWord = tuple[int, str, str]  # 0: old placement, 1: new; the folded word; as written
+
+
+def _tone_candidates(texts: Texts) -> set[int]:
+    return texts.lower.which(_TONE_HINT)
+
+
+def _tone_words(text: str) -> tuple[ToneWord, ...]:
+    text = _nfc(text)
+    small = text.lower()
+    out = []
+    for kind, pattern in enumerate((_TONE_OLD, _TONE_NEW)):
+        if not _TONE_ENDINGS[pattern].search(small):
+            continue
+        for m in pattern.finditer(small):
+            out.append((kind, fold(m.group()), text[m.start():m.end()]))
+    return tuple(out)
+
+
+fact(Fact(_TONE, (), _tone_words, _tone_candidates))
+
+
 def check_tone(ctx: Ctx) -> Iterator[Finding]:
     old: dict[str, _Spelling] = {}
     new: dict[str, _Spelling] = {}
-    paras, _, _, lower = _scans(ctx)
-    candidates = lower.which(_TONE_HINT)
-    for k, p in enumerate(paras):
-        if k not in candidates:
-            continue
-        text = _nfc(p.text)
-        small = text.lower()
-        for pattern, seen in ((_TONE_OLD, old), (_TONE_NEW, new)):
-            if not _TONE_ENDINGS[pattern].search(small):
-                continue
-            for m in pattern.finditer(small):
-                found = seen.setdefault(fold(m.group()), _Spelling(text[m.start():m.end()], p))
-                found.count += 1
+    for p, words in each(ctx.doc, _TONE, facts(_TONE), prepare=prepare_facts):
+        for kind, key, word in words:
+            found = (new if kind else old).setdefault(key, _Spelling(word, p))
+            found.count += 1
     both = [k for k in old if k in new]
     in_both = set(both)
     for key in both:
         rare, common = sorted((old[key], new[key]), key=lambda s: s.count)
         yield ctx.find(TONE, rare.para, f"Cùng một chữ viết hai cách bỏ dấu: "
                        f"'{rare.word}' ({rare.count} lần) và '{common.word}' ({common.count} lần).",
-                       "Thống nhất một cách, theo Nghị định 30: 'Ủy', 'hòa', 'thủy' (dấu trên "
-                       "nguyên âm đầu).", quote_text=rare.word)
+                       "Thống nhất một cách bỏ dấu; văn bản hành chính thường viết 'Ủy', 'hòa', "
+                       "'thủy' (dấu trên nguyên âm đầu).", quote_text=rare.word)
     rest_old = [v for k, v in old.items() if k not in in_both]
     rest_new = [v for k, v in new.items() if k not in in_both]
     if rest_old and rest_new:

@@ -18,46 +18,150 @@ from typing import Any, NamedTuple
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
-from .element import El, attr, count, first_child, flatten, parse_xml
-from .ns import A_NS, FALLBACK, NSMAP, P_PR, R_NS, SECT_PR, TBL, TXBX_CONTENT, VML_NS, P, qn
-from .styles import SOLID, ParaProps, RunProps, StyleSheet, signature
+from . import cache
+from .element import CONTAINERS, El, attr, count, first_child, flatten, parse_xml
+from .ns import A_NS, FALLBACK, P_PR, R_NS, SECT_PR, TBL, TXBX_CONTENT, VML_NS, P, qn
+from .opc import RT_NUMBERING, RT_SETTINGS, RT_STYLES, RT_THEME, XML_PART_TYPES, Block, Package
+from .styles import SOLID, ParaProps, RunProps, StyleSheet, TooManyFormats, signature
 from .tables import grid_cells, table_rows
 from .text import own_runs, run_parts, run_text
 
 P_STYLE = qn("w:pStyle")
-_SECTION_BREAKS = etree.XPath(".//w:p/w:pPr[w:sectPr]", namespaces=NSMAP)
+_ITEMS = frozenset({P, TBL, SECT_PR})  # what the walk takes from a body, through containers
 
 _RID = f"{{{R_NS}}}id"
 _PRST_GEOM = f"{{{A_NS}}}prstGeom"
 _VML_LINE = f"{{{VML_NS}}}line"
 
 
+class Core:
+    """A paragraph by itself, whatever document shows it: its runs, their texts and rPr, its
+    pPr and style, its table (for a cell's paragraph), the sectPr it ends a section with, the
+    paragraphs of its text boxes, and the keys its formatting resolves by. A paragraph of a
+    cached block (:class:`~kehoach_gen.ooxml.opc.Block`) keeps its core, and what was resolved
+    for it (:attr:`resolved`, for one style sheet), from one document to the next."""
+
+    __slots__ = ("el", "runs", "texts", "rprs", "ppr", "style", "text", "tbl", "_sect", "boxes",
+                 "table_key", "_run_keys", "_run_keyset", "_para_key", "resolved", "memo")
+
+    def __init__(self, el: El, tbl: El | None):
+        self.el, self.tbl = el, tbl
+        runs = own_runs(el)
+        texts, rprs = [], []
+        for r in runs:
+            text, rpr = run_parts(r)
+            texts.append(text)
+            rprs.append(rpr)
+        self.runs, self.texts, self.rprs = runs, texts, rprs
+        ppr = self.ppr = first_child(el, P_PR)
+        self.style: str | None = None if ppr is None else attr(first_child(ppr, P_STYLE), "val")
+        self._sect: Any = self  # not looked for yet
+        self.text = "".join(texts)
+        self.boxes: list[El] | None = None  # the paragraphs of its text boxes, when asked
+        self.table_key = None if tbl is None else StyleSheet.table_key(tbl)
+        self._run_keys: list[Any] | None = None
+        self._run_keyset: frozenset[Any] | None = None
+        self._para_key: Any = None
+        self.resolved: Resolved | None = None
+        self.memo: dict[Any, Any] = {}  # what readers derive from its text alone, by their key
+
+    def sect(self) -> El | None:
+        """The sectPr this paragraph ends its section with, if any."""
+        if self._sect is self:
+            self._sect = None if self.ppr is None else first_child(self.ppr, SECT_PR)
+        found: El | None = self._sect
+        return found
+
+    def run_keys(self) -> list[Any]:
+        """What each run's look depends on (:meth:`StyleSheet.run_key`)."""
+        if self._run_keys is None:
+            style, table = self.style, self.table_key
+            self._run_keys = [(signature(rpr), style, table) for rpr in self.rprs]
+        return self._run_keys
+
+    def run_keyset(self) -> frozenset[Any]:
+        if self._run_keyset is None:
+            self._run_keyset = frozenset(self.run_keys())
+        return self._run_keyset
+
+    def para_key(self) -> Any:
+        """What its layout depends on (:meth:`StyleSheet.para_key`)."""
+        if self._para_key is None:
+            self._para_key = (signature(self.ppr), self.table_key)
+        return self._para_key
+
+    def box_paragraphs(self) -> list[El]:
+        """The paragraphs of its text boxes (not the copies under ``mc:Fallback``), once per
+        box that shows them."""
+        if self.boxes is None:
+            self.boxes = [q for box in self.el.iter(TXBX_CONTENT)
+                          if not any(a.tag == FALLBACK for a in box.iterancestors())
+                          for q in box.iter(P)]
+        return self.boxes
+
+
+class Resolved:
+    """What a core's formatting resolves to under one style sheet, and what checks derived
+    from it (``memo``, keyed by each check): the same for every document that shows it."""
+
+    __slots__ = ("sheet", "props", "look", "align", "para_props", "memo")
+
+    def __init__(self, sheet: StyleSheet):
+        self.sheet = sheet
+        self.props: list[RunProps] | None = None
+        self.look: Look | None = None
+        self.align: str | None = None
+        self.para_props: tuple[Any, ParaProps] | None = None  # (its key, the layout)
+        self.memo: dict[Any, Any] = {}
+
+
 class Para:
     """A paragraph with its place: top-level, in a table cell (``table``, ``row``, ``col``), in a
-    header or footer, or in a text box (``kind``); its runs, their texts, its ``pPr`` and
-    paragraph style. Resolved formatting is cached on it by :class:`DocModel`."""
+    header or footer, or in a text box (``kind``; ``host``: the paragraph holding the box);
+    its runs, their texts, its ``pPr`` and paragraph style come from its :class:`Core`, its
+    resolved formatting from :class:`DocModel`. Made for every paragraph of every document,
+    so it holds no more than its place."""
 
-    __slots__ = ("el", "where", "section", "runs", "texts", "rprs", "ppr", "style", "tbl",
-                 "table", "row", "col", "kind", "i", "siblings", "pos", "text", "_key",
-                 "_props", "_look", "_align", "_para_props")
+    __slots__ = ("core", "el", "text", "where", "section", "table", "row", "col", "kind", "i",
+                 "group", "pos", "host", "_props", "_look", "_pprops")
 
-    def __init__(self, el: El, where: str, section: int, runs: list[El], texts: list[str],
-                 rprs: list[El | None], ppr: El | None, *, tbl: El | None = None,
-                 table: int | None = None, row: int | None = None, col: int | None = None,
-                 kind: str = "body", i: int = -1, siblings: list[Para] | None = None,
-                 pos: int = -1):
-        self.el, self.where, self.section = el, where, section
-        self.runs, self.texts, self.rprs, self.ppr = runs, texts, rprs, ppr
-        self.style: str | None = None if ppr is None else attr(first_child(ppr, P_STYLE), "val")
-        self.tbl, self.table, self.row, self.col, self.kind = tbl, table, row, col, kind
-        self.i, self.pos = i, pos
-        self.siblings: list[Para] = [] if siblings is None else siblings
-        self.text = "".join(texts)
-        self._key: Any = None
+    def __init__(self, core: Core, where: str, section: int, table: int | None = None,
+                 row: int | None = None, col: int | None = None, kind: str = "body",
+                 i: int = -1, group: int = -1, pos: int = -1, host: Para | None = None):
+        self.core, self.el, self.text = core, core.el, core.text
+        self.where, self.section = where, section
+        self.table, self.row, self.col, self.kind = table, row, col, kind
+        # its siblings are DocModel.groups[group] (no list of them here: a paragraph held by
+        # a list it holds would live until the garbage collector finds the cycle)
+        self.i, self.group, self.pos, self.host = i, group, pos, host
+        # what DocModel resolved for it in this document (its core keeps it across documents)
         self._props: list[RunProps] | None = None
         self._look: Look | None = None
-        self._align: str | None = None
-        self._para_props: ParaProps | None = None
+        self._pprops: ParaProps | None = None
+
+    @property
+    def runs(self) -> list[El]:
+        return self.core.runs
+
+    @property
+    def texts(self) -> list[str]:
+        return self.core.texts
+
+    @property
+    def rprs(self) -> list[El | None]:
+        return self.core.rprs
+
+    @property
+    def ppr(self) -> El | None:
+        return self.core.ppr
+
+    @property
+    def style(self) -> str | None:
+        return self.core.style
+
+    @property
+    def tbl(self) -> El | None:
+        return self.core.tbl
 
     def __repr__(self) -> str:
         return f"Para({self.where!r}, {self.text[:30]!r})"
@@ -65,27 +169,6 @@ class Para:
     @property
     def blank(self) -> bool:
         return not self.text.strip()
-
-    def after(self) -> Iterator[Para]:
-        """Following paragraphs in the same cell, or the same run of top-level paragraphs."""
-        siblings = self.siblings
-        return (siblings[k] for k in range(self.pos + 1, len(siblings)))
-
-    def next(self) -> Para | None:
-        """The paragraph right after this one among its siblings."""
-        k = self.pos + 1
-        return self.siblings[k] if k < len(self.siblings) else None
-
-
-def _read_para(el: El) -> tuple[list[El], list[str], list[El | None], El | None]:
-    """A paragraph's own runs, their texts and rPr elements, and its pPr."""
-    runs = own_runs(el)
-    texts, rprs = [], []
-    for r in runs:
-        text, rpr = run_parts(r)
-        texts.append(text)
-        rprs.append(rpr)
-    return runs, texts, rprs, first_child(el, P_PR)
 
 
 Cell = tuple[int, El, list[Para]]  # (first grid column, tc, paragraphs)
@@ -98,6 +181,19 @@ class Table:
     section: int
     rows: list[list[Cell]]
     first: int = -1  # document-order index of its first paragraph, -1 when it has none
+    block: Block | None = None  # the block it was read from (its memo outlives the document)
+
+
+@dataclass(frozen=True)
+class Span:
+    """Where a block's paragraphs are in :attr:`DocModel.paras` and its text boxes' in
+    :attr:`DocModel.extra` (start, end): always the same paragraphs, in the same order."""
+
+    block: Block
+    start: int
+    end: int
+    extra_start: int
+    extra_end: int
 
 
 @dataclass(eq=False)
@@ -131,80 +227,201 @@ class TooManyParagraphs(Exception):
     """More paragraphs (text boxes and headers included) than the reader allows."""
 
 
+class Oversized(Exception):
+    """More ``what`` ("w:p" or "w:r" elements) in the document than the reader allows."""
+
+    def __init__(self, what: str, found: int):
+        super().__init__(what, found)
+        self.what, self.found = what, found
+
+
+_COUNTED = ("w:p", "w:r", "w:txbxContent")
+
+
+def _count(block: Block, tag: str) -> int:
+    """How many ``tag`` elements (one of :data:`_COUNTED`) a block holds, itself included,
+    counted once per block: in one walk for a paragraph, inside libxml2 for anything else."""
+    counts = block.memo.get("counts")
+    if counts is None:
+        el = block.el
+        if el.tag == P:  # (a whole body is counted below: its own tag is not one of these)
+            tags = {qn(t): n for n, t in enumerate(_COUNTED)}
+            found = [0, 0, 0]
+            for item in el.iter(*tags):
+                found[tags[item.tag]] += 1
+            counts = dict(zip(_COUNTED, found, strict=True))
+        else:
+            counts = {t: int(el.tag == qn(t)) + count(el, t) for t in _COUNTED}
+        block.memo["counts"] = counts
+    return counts[tag]
+
+
+def _items(el: El) -> list[El]:
+    """What the walk takes from one top-level child of the body (looking through content
+    controls and custom XML, as :func:`~.element.flatten` does over the whole body)."""
+    if el.tag in _ITEMS:
+        return [el]
+    return list(flatten(el, _ITEMS)) if el.tag in CONTAINERS else []
+
+
+# one style sheet per (styles, numbering, theme) parts: its resolutions serve every document
+_SHEETS: cache.LRU[tuple[Block | None, ...], StyleSheet] = cache.LRU(16)
+
+
+def shared_sheet(styles: Block | None, numbering: Block | None, theme: Block | None
+                 ) -> StyleSheet:
+    key = (styles, numbering, theme)
+    found = _SHEETS.get(key)
+    if found is None:
+        found = _SHEETS.put(key, StyleSheet(*(None if b is None else b.el for b in key)))
+    return found
+
+
 class DocModel:
     """Paragraphs, tables, sections and headers of a document, with resolved formatting.
 
-    ``max_paragraphs`` bounds the work: past it (text boxes counted once per box that shows
-    them) :class:`TooManyParagraphs` is raised; past ``max_formats`` distinct formats, the
-    style sheet raises :class:`~kehoach_gen.ooxml.styles.TooManyFormats` when asked."""
+    Built from a :class:`~kehoach_gen.ooxml.opc.Package`. Before anything is built per
+    paragraph, the ``w:p`` and ``w:r`` elements of the body and of the other XML parts are
+    counted inside libxml2 (once per block): past ``max_paragraphs`` or ``max_runs``,
+    :class:`Oversized` is raised. ``max_paragraphs`` also bounds the walk:
+    past it (text boxes counted once per box that shows them) :class:`TooManyParagraphs` is
+    raised; past ``max_formats`` distinct formats used by this document (run formats, paragraph
+    alignments and layouts, counted as a style sheet of its own would count its resolutions)
+    :class:`~kehoach_gen.ooxml.styles.TooManyFormats` is raised when they are asked for.
 
-    def __init__(self, document: Any, *, max_paragraphs: int | None = None,
-                 max_formats: int | None = None):
+    The style sheet is shared by every document with the same styles, numbering and theme
+    parts, and paragraphs of blocks read before keep what was resolved for them; what is
+    this document's own (places, siblings, sections, what it has used) is built here."""
+
+    def __init__(self, package: Package, *, max_paragraphs: int | None = None,
+                 max_runs: int | None = None, max_formats: int | None = None):
         self._budget = max_paragraphs
-        part = document.part
-        related = {r.reltype: r.target_part for r in part.rels.values() if not r.is_external}
-        self.sheet = StyleSheet(part_element(related.get(RT.STYLES)),
-                                part_element(related.get(RT.NUMBERING)),
-                                part_element(related.get(RT.THEME)), max_formats=max_formats)
-        self.settings = part_element(related.get(RT.SETTINGS))
+        self._formats_left = max_formats
+        self._seen_runs: set[Any] = set()
+        self._seen_aligns: set[Any] = set()
+        self._seen_layouts: set[Any] = set()
+        # the cores whose formats this document has counted (kept: their ids stay theirs)
+        self._counted_props: dict[int, Core] = {}
+        self._counted_aligns: dict[int, Core] = {}
+        self._counted_layouts: dict[int, Core] = {}
+        self._package = package
+        rels = package.rels(package.main)
+        related = {r.reltype: r.target for r in rels.values() if not r.external}
+        parts = [package.block(related.get(t)) for t in (RT_STYLES, RT_NUMBERING, RT_THEME)]
+        self.settings = package.element(related.get(RT_SETTINGS))
         self.paras: list[Para] = []
         self.extra: list[Para] = []  # text boxes: checked for fonts and text only
         self.tables: list[Table] = []
         self.sections: list[Section] = [Section(0, None)]
-        body = document.element.body
-        self._has_boxes = count(body, "w:txbxContent") > 0  # else no paragraph is searched
-        self._walk(body)
-        self._related = dict(part.related_parts)
+        blocks = package.body_blocks()
+        others = [b for rel in rels.values() if not rel.external and rel.target != package.main
+                  and package.content_type(rel.target) in XML_PART_TYPES
+                  and (b := package.block(rel.target)) is not None]
+        # a body parsed whole (not from the cache) is counted whole, its blocks one by one
+        whole = package.whole_body
+        counted = [Block(whole)] if whole is not None else blocks
+        for tag, cap in (("w:p", max_paragraphs), ("w:r", max_runs)):
+            found = sum(_count(b, tag) for b in counted) + sum(
+                _count(b, tag) for b in dict.fromkeys(others))
+            if cap is not None and found > cap:
+                raise Oversized(tag, found)
+        # else no paragraph is searched for text boxes
+        self._has_boxes = any(_count(b, "w:txbxContent") for b in counted)
+        if whole is not None or not cache.enabled():
+            # read as a document of its own: its own style sheet counts its formats
+            self.sheet = StyleSheet(*(None if b is None else b.el for b in parts),
+                                    max_formats=max_formats)
+            self._formats_left = None
+        else:
+            self.sheet = shared_sheet(*parts)
+            runs, paragraphs = (sum(_count(b, tag) for b in [*blocks, *dict.fromkeys(others)])
+                                for tag in ("w:r", "w:p"))
+            if max_formats is not None and runs + 2 * paragraphs <= max_formats:
+                # each run has one format, each paragraph one alignment and one layout:
+                # this document cannot use more formats than allowed, no need to count
+                self._formats_left = None
+        self._cores: dict[int, Core] = {}
+        self.spans: list[Span] = []
+        self.groups: list[list[Para]] = []  # runs of sibling paragraphs (see Para.group)
+        self._walk(blocks)
+        self._related = {rid: r.target for rid, r in rels.items() if not r.external}
         self._rel_els: dict[str, El | None] = {}
         self._parts_by_el: dict[int, HeaderPart] = {}
         self.parts = self._header_parts()
         self._looks: dict[tuple[int, tuple[int, ...]], Look] = {}
         self._formats: dict[Any, tuple[bool, _Format]] = {}
         self._run_props: dict[tuple[int, int], tuple[RunProps, El | None]] = {}
-        self._table_keys: dict[int, tuple[Any, El | None]] = {}
 
     # -- walking the body
-    def _walk(self, body: El) -> None:
-        top_run: list[Para] = []
+    def _walk(self, blocks: list[Block]) -> None:
+        self._new_group()
+        top_run = len(self.groups) - 1  # the group of the top-level paragraphs since a table
         n_top = 0
-        # the pPr elements holding a sectPr, found in one search (kept alive: same proxies)
-        breaks = _SECTION_BREAKS(body)
-        ends = {id(ppr) for ppr in breaks}
-        for item in flatten(body, {P, TBL, SECT_PR}):
-            sec = self.sections[-1]
-            if item.tag == P:
-                p = self._para(item, f"đoạn {n_top + 1}", top_run, top=True)
-                n_top += 1
-                sp = first_child(p.ppr, SECT_PR) if id(p.ppr) in ends else None
-                if sp is not None:  # this paragraph ends its section
-                    sec.sectpr = sp
-                    self.sections.append(Section(len(self.sections), None))
-            elif item.tag == TBL:
-                self._table(item)
-                top_run = []
-            else:
-                sec.sectpr = item
+        spans = self.spans
+        for block in blocks:
+            self._cores = block.memo.setdefault("cores", {})
+            start, extra_start = len(self.paras), len(self.extra)
+            for item in _items(block.el):
+                sec = self.sections[-1]
+                if item.tag == P:
+                    p = self._para(item, f"đoạn {n_top + 1}", top_run, top=True)
+                    n_top += 1
+                    sect = p.core.sect()
+                    if sect is not None:  # this paragraph ends its section
+                        sec.sectpr = sect
+                        self.sections.append(Section(len(self.sections), None))
+                elif item.tag == TBL:
+                    self._table(item, block)
+                    self._new_group()
+                    top_run = len(self.groups) - 1
+                else:
+                    sec.sectpr = item
+            spans.append(Span(block, start, len(self.paras), extra_start, len(self.extra)))
         if self.sections[-1].sectpr is None and not self.sections[-1].paras \
                 and len(self.sections) > 1:
             self.sections.pop()
 
-    def _para(self, el: El, where: str, siblings: list[Para], *, top: bool = False,
-              **place: Any) -> Para:
+    def _core(self, el: El, top: bool) -> Core:
+        found = self._cores.get(id(el))
+        if found is None:
+            anc = None
+            if not top:  # a paragraph of the body itself is in no table
+                anc = el.getparent()
+                while anc is not None and anc.tag != TBL:
+                    anc = anc.getparent()
+            found = self._cores[id(el)] = Core(el, anc)
+        return found
+
+    def _new_group(self) -> list[Para]:
+        self.groups.append([])
+        return self.groups[-1]
+
+    def after(self, p: Para) -> Iterator[Para]:
+        """Following paragraphs in the same cell, or the same run of top-level paragraphs."""
+        if p.group < 0:
+            return iter(())
+        siblings = self.groups[p.group]
+        return (siblings[k] for k in range(p.pos + 1, len(siblings)))
+
+    def next(self, p: Para) -> Para | None:
+        """The paragraph right after ``p`` among its siblings."""
+        if p.group < 0:
+            return None
+        siblings, k = self.groups[p.group], p.pos + 1
+        return siblings[k] if k < len(siblings) else None
+
+    def _para(self, el: El, where: str, group: int, *, top: bool = False) -> Para:
         sec = self.sections[-1]
-        anc = None
-        if not top:  # a paragraph of the body itself is in no table
-            anc = el.getparent()
-            while anc is not None and anc.tag != TBL:
-                anc = anc.getparent()
-        p = Para(el, where, sec.index, *_read_para(el), tbl=anc, i=len(self.paras),
-                 siblings=siblings, pos=len(siblings), **place)
+        siblings = self.groups[group]
+        p = Para(self._core(el, top), where, sec.index, i=len(self.paras), group=group,
+                 pos=len(siblings))
         siblings.append(p)
         self.paras.append(p)
         sec.paras.append(p)
         if self._budget is not None:
             self._spend()
         if self._has_boxes:
-            self._textboxes(el, where, sec.index)
+            self._textboxes(p, where, sec.index)
         return p
 
     def _spend(self) -> None:
@@ -213,34 +430,61 @@ class DocModel:
             if self._budget < 0:
                 raise TooManyParagraphs
 
-    def _textboxes(self, el: El, where: str, section: int) -> None:
-        if not self._has_boxes:
-            return
-        for box in el.iter(TXBX_CONTENT):
-            if any(a.tag == FALLBACK for a in box.iterancestors()):
-                continue
-            for q in box.iter(P):
-                self.extra.append(Para(q, f"hộp văn bản ở {where}", section, *_read_para(q),
-                                       kind="textbox"))
-                self._spend()
+    def _textboxes(self, host: Para, where: str, section: int) -> None:
+        for q in host.core.box_paragraphs():
+            found = self._cores.get(id(q))
+            if found is None:
+                found = self._cores[id(q)] = Core(q, None)
+            self.extra.append(Para(found, f"hộp văn bản ở {where}", section, kind="textbox",
+                                   host=host))
+            self._spend()
 
-    def _table(self, tbl: El) -> None:
+    def _table(self, tbl: El, block: Block) -> None:
         t = len(self.tables)
-        table = Table(tbl, t, self.sections[-1].index, [])
+        sec = self.sections[-1]
+        table = Table(tbl, t, sec.index, [], block=block)
         self.tables.append(table)
         start = len(self.paras)
-        for r, tr in enumerate(table_rows(tbl)):
+        key = ("table", id(tbl))
+        shape = block.memo.get(key)
+        if shape is None:  # per row, per cell: first grid column, tc, cores, places in it
+            shape = block.memo[key] = [
+                [(grid, tc, [self._core(q, False) for q in paras],
+                  [f"hàng {r + 1}, ô {c + 1}" + (f", đoạn {k + 1}" if len(paras) > 1 else "")
+                   for k in range(len(paras))])
+                 for c, (grid, tc) in enumerate(grid_cells(tr))
+                 for paras in ([q for q in tc.iter(P) if _visible_in(q, tc)],)]
+                for r, tr in enumerate(table_rows(tbl))]
+        prefix = f"bảng {t + 1}, "
+        paras, index, groups = self.paras, sec.index, self.groups
+        n = start
+        rows = table.rows
+        for r, cells in enumerate(shape):
             row = []
-            for c, (grid, tc) in enumerate(grid_cells(tr)):
-                paras = [q for q in tc.iter(P) if _visible_in(q, tc)]
+            for c, (grid, tc, cores, places) in enumerate(cells):
                 cell: list[Para] = []
-                for k, q in enumerate(paras):
-                    where = f"bảng {t + 1}, hàng {r + 1}, ô {c + 1}"
-                    if len(paras) > 1:
-                        where += f", đoạn {k + 1}"
-                    self._para(q, where, cell, table=t, row=r, col=c)
+                group = len(groups)
+                groups.append(cell)
+                if len(cores) == 1:  # (nearly every cell)
+                    cell.append(Para(cores[0], prefix + places[0], index, t, r, c, "body", n,
+                                     group, 0))
+                    n += 1
+                else:
+                    for k, core in enumerate(cores):
+                        cell.append(Para(core, prefix + places[k], index, t, r, c, "body", n,
+                                         group, k))
+                        n += 1
+                paras += cell
                 row.append((grid, tc, cell))
-            table.rows.append(row)
+            rows.append(row)
+        sec.paras += paras[start:]
+        if self._budget is not None:
+            self._budget -= n - start
+            if self._budget < 0:
+                raise TooManyParagraphs
+        if self._has_boxes:  # (in the same order as paragraph by paragraph)
+            for p in paras[start:]:
+                self._textboxes(p, p.where, index)
         table.first = self.paras[start].i if len(self.paras) > start else -1
 
     # -- headers and footers
@@ -249,96 +493,164 @@ class DocModel:
         for sec in self.sections:
             for kind, tag in (("header", "headerReference"), ("footer", "footerReference")):
                 for ref in [] if sec.sectpr is None else sec.sectpr.findall(qn(f"w:{tag}")):
-                    el = self.rel_el(ref.get(_RID))
-                    if el is None or id(el) in self._parts_by_el:
+                    block = self._package.block(self._related.get(ref.get(_RID) or ""))
+                    el = None if block is None else block.el
+                    self._rel_els.setdefault(ref.get(_RID) or "", el)
+                    if block is None or id(el) in self._parts_by_el:
                         continue
                     label = "đầu trang" if kind == "header" else "chân trang"
                     if attr(ref, "type") == "first":
                         label += " trang đầu"
                     where = f"{label} (phần {sec.index + 1})"
-                    siblings: list[Para] = []
-                    paras = []
-                    for q in el.iter(P):
-                        if any(a.tag == FALLBACK for a in q.iterancestors()):
-                            continue
-                        anc = next((a for a in q.iterancestors(TBL)), None)
-                        hp = Para(q, where, sec.index, *_read_para(q), tbl=anc, kind=kind,
-                                  siblings=siblings, pos=len(siblings))
-                        siblings.append(hp)
-                        paras.append(hp)
+                    cores = block.memo.get("header cores")
+                    if cores is None:
+                        cores = block.memo["header cores"] = [
+                            Core(q, next((a for a in q.iterancestors(TBL)), None))
+                            for q in block.el.iter(P)
+                            if not any(a.tag == FALLBACK for a in q.iterancestors())]
+                    siblings = self._new_group()
+                    for core in cores:
+                        siblings.append(Para(core, where, sec.index, kind=kind,
+                                             group=len(self.groups) - 1, pos=len(siblings)))
                         self._spend()
-                    self._parts_by_el[id(el)] = HeaderPart(kind, el, where, paras)
+                    self._parts_by_el[id(el)] = HeaderPart(kind, el, where, siblings)
         return list(self._parts_by_el.values())
 
     def rel_el(self, rid: str | None) -> El | None:
         """The root element of a related part (parsed on first use), by relationship id."""
         rid = rid or ""
         if rid not in self._rel_els:
-            self._rel_els[rid] = part_element(self._related.get(rid))
+            self._rel_els[rid] = self._package.element(self._related.get(rid))
         return self._rel_els[rid]
 
     def header_part(self, el: El | None) -> HeaderPart | None:
         return None if el is None else self._parts_by_el.get(id(el))
 
     # -- formatting
-    def _table_key(self, tbl: El | None) -> Any:
-        found = self._table_keys.get(id(tbl))
-        if found is None:
-            found = self._table_keys[id(tbl)] = (self.sheet.table_key(tbl), tbl)
-        return found[0]
+    def _use(self, seen: set[Any], keys: frozenset[Any] | tuple[Any, ...]) -> None:
+        """Count formats this document uses; past ``max_formats`` it is refused."""
+        if self._formats_left is None:
+            return
+        before = len(seen)
+        seen.update(keys)
+        self._formats_left -= len(seen) - before
+        if self._formats_left < 0:
+            raise TooManyFormats
 
-    def _para_key(self, p: Para) -> Any:
-        """What ``p``'s layout depends on (see :meth:`StyleSheet.para_key`), computed once."""
-        if p._key is None:
-            p._key = (signature(p.ppr), self._table_key(p.tbl))
-        return p._key
+    @property
+    def counting(self) -> bool:
+        """Whether this document counts the formats it uses (it may have more than allowed):
+        then every paragraph's formatting must be asked for, none skipped."""
+        return self._formats_left is not None
+
+    def formatted(self, p: Para) -> dict[Any, Any]:
+        """A memo for what a reader derives from ``p``'s text and resolved run formatting
+        (kept with its core for the same style sheet; its run formats are counted as used
+        by this document)."""
+        self.props(p)
+        return p.core.resolved.memo  # type: ignore[union-attr]  # (props made it)
+
+    def _resolved(self, core: Core) -> Resolved:
+        found = core.resolved
+        if found is None or found.sheet is not self.sheet:
+            found = core.resolved = Resolved(self.sheet)
+        return found
 
     def props(self, p: Para) -> list[RunProps]:
         """The resolved look of each of ``p``'s runs."""
-        if p._props is None:
-            table = self._table_key(p.tbl)
-            run_props, el, tbl, style = self.sheet.run_props, p.el, p.tbl, p.style
-            p._props = [run_props(r, el, tbl, (signature(rpr), style, table))
-                        for r, rpr in zip(p.runs, p.rprs, strict=True)]
-        return p._props
+        if p._props is not None:
+            return p._props
+        core = p.core
+        res = core.resolved
+        if res is None or res.sheet is not self.sheet:
+            res = self._resolved(core)
+        if res.props is None:
+            run_props, el, tbl = self.sheet.run_props, core.el, core.tbl
+            res.props = [run_props(r, el, tbl, key)
+                         for r, key in zip(core.runs, core.run_keys(), strict=True)]
+        if self._formats_left is not None and id(core) not in self._counted_props:
+            self._counted_props[id(core)] = core
+            self._use(self._seen_runs, core.run_keyset())
+        p._props = res.props
+        return res.props
 
     def run_props(self, r: El | None, p: Para) -> RunProps:
         """The resolved look of run ``r`` shown in ``p`` (one of its runs or not)."""
+        runs = p.core.runs
+        for k, own in enumerate(runs):  # one of its own runs: resolved with the others
+            if own is r:
+                return self.props(p)[k]
         key = (id(r), id(p.el))
         found = self._run_props.get(key)
         if found is None:
-            props = self.sheet.run_props(
-                r, p.el, p.tbl, self.sheet.run_key(r, p.style, self._table_key(p.tbl)))
+            run_key = self.sheet.run_key(r, p.style, p.core.table_key)
+            self._use(self._seen_runs, (run_key,))
+            props = self.sheet.run_props(r, p.el, p.tbl, run_key)
             self._run_props[key] = found = (props, r)  # r kept alive: its id stays its own
         return found[0]
 
     def alignment(self, p: Para) -> str:
-        if p._align is None:
-            p._align = self.sheet.alignment(p.el, p.tbl, self._para_key(p))
-        return p._align
+        core = p.core
+        res = self._resolved(core)
+        if res.align is None:
+            res.align = self.sheet.alignment(core.el, core.tbl, core.para_key())
+        if self._formats_left is not None and id(core) not in self._counted_aligns:
+            self._counted_aligns[id(core)] = core
+            self._use(self._seen_aligns, (core.para_key(),))
+        return res.align
 
     def para_props(self, p: Para) -> ParaProps:
-        if p._para_props is None:
-            sizes = [s for s in self.look(p).sizes if s]
-            p._para_props = self.sheet.para_props(p.el, p.tbl, max(sizes, default=14.0),
-                                                  self._para_key(p))
-        return p._para_props
+        if p._pprops is not None:
+            return p._pprops
+        core = p.core
+        res = self._resolved(core)
+        look = self.look(p)  # its size sets the indent of a paragraph indented in characters
+        if res.para_props is None:
+            sizes = [s for s in look.sizes if s]
+            char_pt = max(sizes, default=14.0)
+            res.para_props = ((core.para_key(), char_pt),
+                              self.sheet.para_props(core.el, core.tbl, char_pt, core.para_key()))
+        if self._formats_left is not None and id(core) not in self._counted_layouts:
+            self._counted_layouts[id(core)] = core
+            self._use(self._seen_layouts, (res.para_props[0],))
+        p._pprops = res.para_props[1]
+        return p._pprops
+
+    def tab_stops(self, p: Para) -> tuple[tuple[int, str], ...]:
+        """The paragraph's tab stops, left to right: (position in twips, kind)."""
+        return self.sheet.tab_stops(p.el, p.tbl, p.core.para_key())
 
     def look(self, p: Para, runs: Sequence[El] | None = None) -> Look:
         """Displayed text and formatting of the text runs (all of them, or ``runs``)."""
         if runs is None:
-            if p._look is None:
-                p._look = self._make_look(p, p.texts, self.props(p))
-            return p._look
+            if p._look is not None:
+                return p._look
+            res = self._resolved(p.core)
+            props = self.props(p)
+            align = self.alignment(p)
+            if res.look is None:
+                res.look = self._make_look(p, p.texts, props, align)
+            p._look = res.look
+            return res.look
         chosen = list(runs)
         key = (id(p.el), tuple(map(id, chosen)))
         found = self._looks.get(key)
         if found is None:
-            found = self._looks[key] = self._make_look(
-                p, [run_text(r) for r in chosen], [self.run_props(r, p) for r in chosen])
+            props = [self.run_props(r, p) for r in chosen]
+            align = self.alignment(p)
+            own = p.core.resolved  # (made by alignment)
+            memo = own.memo if own is not None and all(
+                any(r is q for q in p.core.runs) for r in chosen) else {}
+            look_key = ("look of runs", tuple(map(id, chosen)))  # its own runs: alive with it
+            found = memo.get(look_key)
+            if found is None:
+                found = memo[look_key] = self._make_look(p, [run_text(r) for r in chosen],
+                                                         props, align)
+            self._looks[key] = found
         return found
 
-    def _make_look(self, p: Para, texts: Sequence[str], props: Sequence[RunProps]) -> Look:
+    def _make_look(self, p: Para, texts: Sequence[str], props: Sequence[RunProps],
+                   align: str) -> Look:
         inked = tuple(bool(t.strip()) for t in texts)
         key = (tuple(map(id, props)), inked)  # RunProps are the style sheet's, alive all along
         found = self._formats.get(key)
@@ -349,7 +661,7 @@ class DocModel:
             shown = "".join(t.upper() if rp.caps else t for t, rp in zip(texts, props, strict=True))
         else:
             shown = p.text if texts is p.texts else "".join(texts)
-        return Look(shown, sizes, bold, any_bold, italic, any_italic, self.alignment(p))
+        return Look(shown, sizes, bold, any_bold, italic, any_italic, align)
 
     def lines(self, p: Para) -> list[tuple[str, list[El]]]:
         """The paragraph split at line breaks: (text, runs showing that line)."""
@@ -370,7 +682,7 @@ class DocModel:
         or a drawn line in it or near it."""
         if self.para_props(p).borders.get("bottom") in SOLID or has_line_shape(p.el):
             return True
-        for q in p.after():
+        for q in self.after(p):
             if not q.blank:
                 return has_line_shape(q.el)
             borders = self.para_props(q).borders

@@ -89,6 +89,9 @@ class ParaProps:
     borders: dict[str, str]  # side → border style, only visible borders
 
 
+KEEP = 100_000  # resolutions a shared style sheet keeps
+
+
 class TooManyFormats(Exception):
     """More distinct run and paragraph formats than the reader allows."""
 
@@ -130,15 +133,25 @@ class StyleSheet:
         self._run_cache: dict[Any, RunProps] = {}
         self._para_cache: dict[Any, ParaProps] = {}
         self._align_cache: dict[Any, str] = {}
+        self._tabs_cache: dict[Any, tuple[tuple[int, str], ...]] = {}
+        self._kept = 0
         self._names: dict[str, str] = {}
 
     def _spend(self) -> None:
         """One more distinct format resolved: a plan has dozens, and each costs a resolution
-        through every layer, so past ``max_formats`` :class:`TooManyFormats` is raised."""
+        through every layer, so past ``max_formats`` :class:`TooManyFormats` is raised. A
+        sheet shared by many documents (no ``max_formats``: each document counts its own)
+        forgets its resolutions past :data:`KEEP` of them, so that it never grows without end."""
         if self._formats_left is not None:
             self._formats_left -= 1
             if self._formats_left < 0:
                 raise TooManyFormats
+        self._kept += 1
+        if self._kept > KEEP:
+            self._kept = 0
+            for cache_ in (self._run_cache, self._para_cache, self._align_cache,
+                           self._tabs_cache):
+                cache_.clear()
 
     # -- styles
     def name(self, style_id: str) -> str:
@@ -277,6 +290,26 @@ class StyleSheet:
         if found is None:
             self._spend()
             found = self._align_cache[key] = _alignment(self.para_layers(p, tbl))
+        return found
+
+    def tab_stops(self, p: El, tbl: El | None, key: Any = None) -> tuple[tuple[int, str], ...]:
+        """The paragraph's own tab stops (position in twips, kind: "left", "center", "right",
+        "decimal", "bar" …), left to right: those of its styles and numbering, then its own,
+        a nearer layer replacing or clearing a stop at the same position (ECMA-376 17.3.1.38)."""
+        key = self.para_key(p, self.table_key(tbl)) if key is None else key
+        found = self._tabs_cache.get(key)
+        if found is None:
+            stops: dict[int, str] = {}
+            for layer in reversed(self.para_layers(p, tbl)):
+                for tab in children(layer.find("tabs")):
+                    pos = int_value(attr(tab, "pos"))
+                    kind = attr(tab, "val") or "left"
+                    if kind == "clear":
+                        stops.pop(pos, None)
+                    else:
+                        stops[pos] = kind
+            self._spend()
+            found = self._tabs_cache[key] = tuple(sorted(stops.items()))
         return found
 
     def para_props(self, p: El, tbl: El | None, char_pt: float, key: Any = None) -> ParaProps:

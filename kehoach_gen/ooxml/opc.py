@@ -1,0 +1,429 @@
+"""The parts of a .docx read straight from its zip, for the checker (no python-docx).
+
+python-docx builds an object for every part and relationship of a package before anyone asks
+for one; the checker needs a handful of XML parts. :func:`open_package` reads, sniffs and
+screens the file as :func:`~.package.open_docx` does, then :class:`Package` inflates, screens
+and parses a part when asked, with the parser options python-docx uses (so that the trees are
+the same), and keeps what it parsed in :mod:`.cache`, keyed by the part's compressed bytes: the
+parts a Word template gives every plan are read once per process.
+
+The main document's body is cut into its top-level blocks (paragraphs, tables, content
+controls) on the bytes, in one linear pass (:func:`split_body`); a block is parsed once per
+process, and the blocks a document shares with one read before come back as they were, with
+whatever readers derived from them (:class:`Block`). What the cutter cannot vouch for
+(comments, processing instructions, another prefix for the Word namespace, an encoding other
+than UTF-8, text between blocks, a block that does not parse alone) is parsed whole, as always.
+
+Screening is as strict as :func:`~.package.screen_package` for every part that is read: sizes
+declared and inflated, compression ratio, markup count, no DOCTYPE. A part nobody reads is
+screened on what the zip declares only: it is never inflated, so it cannot cost anything.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from ..errors import InputError
+from . import cache
+from .element import El, parse_xml
+from .ns import CT_NS, W_NS
+from .package import (
+    _LOCAL_HEADER,
+    _TOO_MANY_PARTS,
+    _TOO_MUCH,
+    MAX_PART_BYTES,
+    MAX_PARTS,
+    MAX_TOTAL_BYTES,
+    MAX_XML_PART_BYTES,
+    Say,
+    Wording,
+    _refuse,
+    _screen_declared,
+    _screen_part,
+    _sniff,
+    read_source,
+)
+
+CT_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+RT_OFFICE_DOCUMENT = _RT + "officeDocument"
+RT_STYLES, RT_NUMBERING, RT_THEME, RT_SETTINGS = (
+    _RT + t for t in ("styles", "numbering", "theme", "settings"))
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+# the parts python-docx parses into elements when it opens a package (its XmlPart classes);
+# any other part it keeps as bytes, and readers parse those with the plain safe parser
+XML_PART_TYPES = frozenset({
+    "application/vnd.openxmlformats-package.core-properties+xml",
+    *(_WML + t + "+xml" for t in ("comments", "document.main", "footer", "header", "numbering",
+                                  "settings", "styles")),
+})
+
+# python-docx's parser (remove_blank_text, no entities), made as safe as element.parse_xml
+_OXML_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True,
+                               huge_tree=False, load_dtd=False, dtd_validation=False)
+
+
+def parse_oxml(blob: bytes) -> El:
+    """An XML part parsed as python-docx parses the parts it knows."""
+    return etree.fromstring(blob, _OXML_PARSER)
+
+
+@dataclass(frozen=True)
+class Rel:
+    """A relationship: id, type, and the member name of its target ("word/styles.xml"), or
+    the target itself when it is external."""
+
+    rid: str
+    reltype: str
+    target: str
+    external: bool
+
+
+@dataclass(eq=False)
+class Block:
+    """An element parsed once per process (a top-level block of a body, a part's root), and
+    what readers derived from it (``memo``, theirs to key); it lives as long as its cache
+    entry, so ``id(el)`` of anything inside it stays its own meanwhile."""
+
+    el: El
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+# keyed by (compression method, inflated size, compressed bytes): equal keys inflate equally
+_INFLATED: cache.LRU[tuple[int, int, bytes], bytes] = cache.LRU(
+    64, budget=64 << 20, weight=lambda k, v: len(k[2]) + len(v))
+# keyed by member name too: two parts with the same bytes are still two parts of a document
+_PARSED: cache.LRU[tuple[bool, str, bytes], Block] = cache.LRU(
+    256, budget=64 << 20, weight=lambda k, v: 4 * len(k[2]))
+_BLOCKS: cache.LRU[bytes, Block] = cache.LRU(
+    8192, budget=64 << 20, weight=lambda k, v: 4 * len(k))
+# [Content_Types].xml and relationships, parsed (never changed by a reader)
+_TYPES: cache.LRU[bytes, tuple[dict[str, str], dict[str, str]]] = cache.LRU(16)
+_RELS: cache.LRU[tuple[str, bytes], dict[str, Rel]] = cache.LRU(64)
+_SPLITS: cache.LRU[bytes, tuple[tuple[bytes, list[bytes]] | None]] = cache.LRU(
+    16, budget=64 << 20, weight=lambda k, v: 2 * len(k))
+
+
+class Package:
+    """A screened .docx: its parts, content types and relationships, read on demand."""
+
+    def __init__(self, data: bytes, name: str | None, wording: Wording):
+        self.data, self.name, self._wording = data, name, wording
+        try:
+            infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+            raise self._broken(exc) from None
+        if len(infos) > MAX_PARTS:
+            raise _refuse(name, _TOO_MANY_PARTS, count=f"{len(infos):,}".replace(",", "."))
+        for info in infos:
+            _screen_declared(info, name, MAX_PART_BYTES)
+        if sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+            raise _refuse(name, _TOO_MUCH)
+        self._infos = {i.filename: i for i in infos}
+        self._read_total = 0
+        self._overrides, self._defaults = self._content_types()
+        for info in infos:  # what the zip declares of an XML part, held to the XML cap
+            if self._is_xml(info.filename):
+                _screen_declared(info, name, MAX_XML_PART_BYTES)
+        self._rels: dict[str, dict[str, Rel]] = {}
+        self._blocks: dict[str, Block | None] = {}
+        self.whole_body: El | None = None  # the body, when it was parsed whole
+        main = [r for r in self.rels("").values() if r.reltype == RT_OFFICE_DOCUMENT
+                and not r.external]
+        if not main or main[0].target not in self._infos:
+            raise self._broken("không có phần văn bản chính (word/document.xml)")
+        self.main = main[0].target
+        if self.content_type(self.main) != CT_DOCUMENT_MAIN:
+            raise self._broken(f"phần chính có kiểu '{self.content_type(self.main)}', không "
+                               "phải văn bản Word")
+
+    # -- errors
+    def _broken(self, reason: Exception | str) -> InputError:
+        say = self._wording.broken
+        text = reason if isinstance(reason, str) else self._wording.broken_reason(reason)
+        return _refuse(self.name, Say(say.message, say.hint), reason=text)
+
+    # -- content types
+    def _content_types(self) -> tuple[dict[str, str], dict[str, str]]:
+        blob = self.blob("[Content_Types].xml")
+        if blob is None:
+            raise self._broken("thiếu [Content_Types].xml")
+        found = _TYPES.get(blob)
+        if found is None:
+            try:
+                root = parse_oxml(blob)
+            except etree.XMLSyntaxError as exc:
+                raise self._broken(exc) from None
+            defaults = {(el.get("Extension") or "").lower(): el.get("ContentType") or ""
+                        for el in root.iter(f"{{{CT_NS}}}Default")}
+            overrides = {(el.get("PartName") or "").lower(): el.get("ContentType") or ""
+                         for el in root.iter(f"{{{CT_NS}}}Override")}
+            found = _TYPES.put(blob, (overrides, defaults))
+        return found
+
+    def content_type(self, member: str) -> str:
+        """The content type of a part ("" when [Content_Types].xml gives none)."""
+        found = self._overrides.get("/" + member.lower())
+        if found is not None:
+            return found
+        ext = posixpath.splitext(member)[1]
+        return self._defaults.get(ext[1:].lower() if ext.startswith(".") else "", "")
+
+    def _is_xml(self, member: str) -> bool:
+        """What :func:`~.package.screen_package` holds to the XML caps."""
+        return (member.lower().endswith(".rels") or member == "[Content_Types].xml"
+                or "xml" in self.content_type(member))
+
+    # -- bytes
+    def blob(self, member: str | None) -> bytes | None:
+        """The inflated bytes of a part (None when the zip has no such member), screened."""
+        info = self._infos.get(member or "")
+        if info is None:
+            return None
+        header = self.data[info.header_offset:info.header_offset + _LOCAL_HEADER.size]
+        raw = b""
+        if len(header) == _LOCAL_HEADER.size and header[:4] == b"PK\x03\x04":
+            fields = _LOCAL_HEADER.unpack(header)
+            start = info.header_offset + _LOCAL_HEADER.size + fields[10] + fields[11]
+            raw = self.data[start:start + info.compress_size]
+        key = (info.compress_type, info.file_size, raw)
+        found = _INFLATED.get(key) if raw and not info.flag_bits & 0x1 else None
+        if found is None:
+            chunks: list[bytes] = []
+            _screen_part(self.data, info, self.name, xml=True, dtd=True, keep=chunks)
+            found = b"".join(chunks)
+            if len(found) != info.file_size or zlib.crc32(found) != info.CRC:
+                raise self._broken(f"phần '{info.filename}' bị hỏng (dữ liệu nén không khớp)")
+            if raw and not info.flag_bits & 0x1:
+                _INFLATED.put(key, found)
+        self._read_total += len(found)
+        if self._read_total > MAX_TOTAL_BYTES:
+            raise _refuse(self.name, _TOO_MUCH)
+        return found
+
+    # -- elements
+    def block(self, member: str | None) -> Block | None:
+        """The root of an XML part, as python-docx's ``part_element`` gives it: a part python-
+        docx parses must parse (else the file is broken); any other part is parsed safely,
+        None when it is not XML; an image is never parsed."""
+        if member is None or member not in self._infos:
+            return None
+        if member not in self._blocks:
+            self._blocks[member] = self._block(member)
+        return self._blocks[member]
+
+    def _block(self, member: str) -> Block | None:
+        ctype = self.content_type(member)
+        if ctype.startswith("image/"):
+            return None
+        strict = ctype in XML_PART_TYPES
+        blob = self.blob(member)
+        if blob is None:
+            return None
+        found = _PARSED.get((strict, member, blob))
+        if found is None:
+            try:
+                root = parse_oxml(blob) if strict else parse_xml(blob)
+            except (etree.XMLSyntaxError, ValueError) as exc:
+                if strict:
+                    raise self._broken(exc) from None
+                return None
+            found = _PARSED.put((strict, member, blob), Block(root))
+        return found
+
+    def element(self, member: str | None) -> El | None:
+        found = self.block(member)
+        return None if found is None else found.el
+
+    # -- relationships
+    def rels(self, source: str) -> dict[str, Rel]:
+        """The relationships of part ``source`` ("" for the package), by id, in file order."""
+        if source in self._rels:
+            return self._rels[source]
+        folder, base = posixpath.split(source)
+        member = posixpath.join(folder, "_rels", base + ".rels")
+        blob = self.blob(member)
+        out: dict[str, Rel] | None = {} if blob is None else _RELS.get((folder, blob))
+        if out is None:
+            out = {}
+            try:
+                root = parse_oxml(blob)  # type: ignore[arg-type]  # (not None here)
+            except etree.XMLSyntaxError as exc:
+                raise self._broken(exc) from None
+            for el in root.iter(_REL):
+                rid, target = el.get("Id") or "", el.get("Target") or ""
+                external = el.get("TargetMode") == "External"
+                if not external:
+                    target = posixpath.normpath(posixpath.join("/" + folder, target)).lstrip("/")
+                out[rid] = Rel(rid, el.get("Type") or "", target, external)
+            _RELS.put((folder, blob), out)  # type: ignore[arg-type]
+        self._rels[source] = out
+        return out
+
+    # -- the body
+    def body_blocks(self) -> list[Block]:
+        """The top-level blocks of the main document's body, in order (each with its memo)."""
+        xml = self.blob(self.main)
+        assert xml is not None  # checked when the package was opened
+        if cache.enabled():
+            known = _SPLITS.get(xml)
+            if known is None:  # more paragraphs than the cache keeps blocks: no template's
+                small = xml.count(b"</w:p>") <= _BLOCKS.size
+                known = _SPLITS.put(xml, (split_body(xml) if small else None,))
+            split = known[0]
+            # more blocks than the cache keeps: no document after this one would find them
+            if split is not None and len(split[1]) <= _BLOCKS.size:
+                blocks = _cached_blocks(*split)
+                if blocks is not None:
+                    return blocks
+        return [Block(el) for el in self._whole_body(xml)]
+
+    def _whole_body(self, xml: bytes) -> list[El]:
+        try:
+            root = parse_oxml(xml)
+        except etree.XMLSyntaxError as exc:
+            raise self._broken(exc) from None
+        body = self.whole_body = root.find(f"{{{W_NS}}}body")
+        return [] if body is None else list(body)
+
+
+def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
+    """The block of each piece, from the cache or parsed now (all new pieces in one parse);
+    None when the new pieces do not parse into one element each (the caller parses whole)."""
+    found: list[Block | None] = [_BLOCKS.get(b) for b in blocks]
+    missing = [n for n, b in enumerate(found) if b is None]
+    if missing:
+        try:
+            root = parse_oxml(head + b"".join(blocks[n] for n in missing) + _TAIL)
+        except etree.XMLSyntaxError:
+            return None
+        kids = list(root[0]) if len(root) == 1 else []
+        if len(kids) != len(missing):
+            return None
+        for n, el in zip(missing, kids, strict=True):
+            found[n] = _BLOCKS.put(blocks[n], Block(el))
+    return found  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cutting a body into its blocks, on the bytes
+
+_START = re.compile(rb"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)"
+                    rb"(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
+_W_DECL = re.compile(rb"""\sxmlns:w\s*=\s*(["'])""" + re.escape(W_NS.encode()) + rb"\1")
+_BODY_END = re.compile(rb"</w:body>\s*</w:document>\s*\Z")
+_TAIL = b"</w:body></w:document>"
+_SPACE = b" \t\r\n"
+
+
+def split_body(xml: bytes) -> tuple[bytes, list[bytes]] | None:
+    """``(head, blocks)``: the document's and the body's start tags, and each top-level child
+    of the body as bytes, such that ``head + b"".join(blocks) + b"</w:body></w:document>"``
+    is the document without its declaration; None when the bytes hold anything this cut
+    cannot vouch for. Linear: each block's end is found by counting only starts and ends of
+    its own name (an element closes at the first end tag of its name where those balance)."""
+    if _markup_after(xml, b"!", 0):
+        return None
+    start = 0
+    if xml.startswith(b"\xef\xbb\xbf"):
+        start = 3
+    if xml.startswith(b"<?", start):
+        decl_end = xml.find(b"?>", start)
+        if decl_end < 0:
+            return None
+        decl = xml[start:decl_end].lower()
+        if b"encoding" in decl and not re.search(rb"encoding\s*=\s*[\"']utf-?8[\"']", decl):
+            return None
+        start = decl_end + 2
+    if _markup_after(xml, b"?", start):
+        return None
+    at = xml.find(b"<", start)
+    if at < 0 or xml[start:at].strip(_SPACE):
+        return None
+    root = _START.match(xml, at)
+    if root is None or root.group(1) != b"w:document" or root.group(2) \
+            or not _W_DECL.search(root.group(0)):
+        return None
+    at = root.end()
+    lt = xml.find(b"<", at)
+    body = _START.match(xml, lt) if lt >= 0 and not xml[at:lt].strip(_SPACE) else None
+    if body is None or body.group(1) != b"w:body" or body.group(2):
+        return None
+    limit = xml.rfind(b"</w:body>")
+    if limit < body.end() or _BODY_END.match(xml, limit) is None:
+        return None
+    head = xml[root.start():root.end()] + xml[body.start():body.end()]
+    blocks: list[bytes] = []
+    pos = body.end()
+    while True:
+        lt = xml.find(b"<", pos, limit)
+        if lt < 0:
+            if xml[pos:limit].strip(_SPACE):
+                return None
+            return head, blocks
+        if xml[pos:lt].strip(_SPACE):
+            return None
+        m = _START.match(xml, lt)
+        if m is None:
+            return None
+        end = m.end() if m.group(2) else _element_end(xml, m.group(1), m.end(), limit)
+        if end is None:
+            return None
+        blocks.append(xml[lt:end])
+        pos = end
+
+
+def _markup_after(xml: bytes, mark: bytes, start: int) -> bool:
+    """Whether ``"<" + mark`` occurs from ``start`` on ("<!" comments and CDATA, "<?"
+    instructions). Searching the rare mark and looking back is many times faster than
+    searching the pair, whose "<" is everywhere."""
+    at = xml.find(mark, start)
+    while at >= 0:
+        if xml[at - 1:at] == b"<":
+            return True
+        at = xml.find(mark, at + 1)
+    return False
+
+
+def _element_end(xml: bytes, name: bytes, at: int, limit: int) -> int | None:
+    """Where the element named ``name`` whose start tag ends at ``at`` ends."""
+    close, opener = b"</" + name + b">", b"<" + name
+    after = len(opener)
+    depth = 1
+    while True:
+        end = xml.find(close, at, limit)
+        if end < 0:
+            return None
+        o = xml.find(opener, at, end)
+        while o >= 0:
+            if xml[o + after:o + after + 1] in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+                m = _START.match(xml, o)
+                if m is None or m.end() > end:
+                    return None
+                if not m.group(2):
+                    depth += 1
+                o = xml.find(opener, m.end(), end)
+            else:
+                o = xml.find(opener, o + 1, end)
+        depth -= 1
+        at = end + len(close)
+        if depth == 0:
+            return at
+
+
+def open_package(source: str | Path | bytes, wording: Wording) -> Package:
+    """Read, sniff and screen a .docx, and open its package; raises :class:`InputError` when it
+    cannot or must not be read (the reasons and words of :func:`~.package.open_docx`)."""
+    data, name = read_source(source, wording)
+    _sniff(data, name, wording)
+    return Package(data, name, wording)
