@@ -36,6 +36,7 @@ sys.path.insert(0, str(REPO))
 
 from docxtpl import DocxTemplate  # noqa: E402
 
+from benchmarks.common import cpu_model  # noqa: E402
 from kehoach_gen.adapt import adapt  # noqa: E402
 from kehoach_gen.render import CompiledTemplate, context  # noqa: E402
 from kehoach_gen.render.text import clear_caches  # noqa: E402
@@ -43,15 +44,6 @@ from kehoach_gen.validate import load_city, load_profile  # noqa: E402
 
 TEMPLATE = REPO / "templates" / "ke_hoach.docx"
 
-
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, float]:
@@ -102,7 +94,7 @@ def main() -> int:
         naive_cpu.append(c)
     load_after = os.getloadavg()
 
-    print(f"machine: {_cpu_model()}, {cores} cores, {platform.system()} {platform.release()}, "
+    print(f"machine: {cpu_model()}, {cores} cores, {platform.system()} {platform.release()}, "
           f"Python {platform.python_version()}")
     print(f"load average (1, 5, 15 min): before {load_before[0]:.2f} {load_before[1]:.2f} {load_before[2]:.2f}, "
           f"after {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f}")

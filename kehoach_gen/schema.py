@@ -155,7 +155,7 @@ def markdown() -> str:
     """docs/schema.md: every key of both inputs, its type and what it means."""
     lines = ["# Các khóa của mẫu thành phố và hồ sơ đơn vị", "",
              "Tệp này được tạo tự động bởi `kehoach-gen schema --markdown docs/schema.md` từ mô tả trong "
-             "mã (kehoach_gen/model.py); đừng sửa tay.", "",
+             "mã (kehoach_gen/model/); đừng sửa tay.", "",
              "Trong vai trò, nhiệm vụ, mục và khối nội dung, một khóa trùng mã cấp (`xa:`, `phuong:`, "
              "`dac_khu:` hoặc cấp mẫu tự khai báo ở `levels`) ghi cách viết riêng cho cấp đó.", ""]
     done: set[type[BaseModel]] = set()

@@ -116,6 +116,73 @@ def import_into_a_file(folder: Path) -> list[str]:
     return ["import", "src.docx", "-o", "afile/x.yaml"]
 
 
+def _docx_with(folder: Path, document_xml: bytes, name: str = "x.docx") -> list[str]:
+    """The bundled Word template with its document.xml replaced: a real package around it."""
+    import io
+    import zipfile
+
+    from .conftest import REPO
+
+    source = zipfile.ZipFile(io.BytesIO((REPO / "templates" / "ke_hoach.docx").read_bytes()))
+    with zipfile.ZipFile(folder / name, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            target.writestr(item.filename, document_xml if item.filename == "word/document.xml"
+                            else source.read(item))
+    return ["check", name]
+
+
+_W = b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+
+
+def docx_bomb(folder: Path) -> list[str]:
+    """A 300 KB .docx whose document.xml inflates to 300 MB."""
+    import zipfile
+
+    with zipfile.ZipFile(folder / "x.docx", "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as f:
+            block = b" " * (1024 * 1024)
+            for _ in range(300):
+                f.write(block)
+    return ["check", "x.docx"]
+
+
+def docx_laughs(folder: Path) -> list[str]:
+    """Billion laughs in document.xml."""
+    entities = "".join(f'<!ENTITY l{i} "&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};&l{i - 1};">' for i in range(1, 10))
+    return _docx_with(folder, f'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY l0 "ha">{entities}]><d>&l9;</d>'.encode())
+
+
+def docx_long_word(folder: Path) -> list[str]:
+    """One paragraph holding one 100,000-character word (after "Xã Tân An")."""
+    text = "Xã Tân An ".encode() + b"A" * 100_000
+    return _docx_with(folder, _W + b"<w:p><w:r><w:t>" + text + b"</w:t></w:r></w:p></w:body></w:document>")
+
+
+def docx_many_paragraphs(folder: Path) -> list[str]:
+    """50,000 different paragraphs."""
+    paras = b"".join(f"<w:p><w:r><w:t>- Đoạn văn số {i}, nhiệm vụ {i * 7919 % 10007}.</w:t></w:r></w:p>".encode()
+                     for i in range(50_000))
+    return _docx_with(folder, _W + paras + b"</w:body></w:document>")
+
+
+def docx_dev_zero(folder: Path) -> list[str]:
+    os.symlink("/dev/zero", folder / "x.docx")
+    return ["check", "x.docx"]
+
+
+def docx_encrypted(folder: Path) -> list[str]:
+    """A password-protected Word file: an OLE compound file naming an EncryptedPackage stream."""
+    import struct
+
+    entries = b""
+    for name in ("Root Entry", "EncryptionInfo", "EncryptedPackage"):
+        raw = name.encode("utf-16-le") + b"\x00\x00"
+        entries += raw.ljust(64, b"\x00") + struct.pack("<H", len(raw)) + bytes(62)
+    (folder / "x.docx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + entries.ljust(512, b"\x00"))
+    return ["check", "x.docx"]
+
+
 CASES = [
     Hostile("alias_values", alias_values, ("p.yaml:", "tệp có quá nhiều giá trị", "bí danh")),
     Hostile("alias_text", alias_text, ("p.yaml:", "quá nhiều chữ", "bí danh")),
@@ -128,4 +195,10 @@ CASES = [
     Hostile("deep_nesting", deep_nesting, ("p.yaml", "lồng nhau quá sâu")),
     Hostile("many_keys", many_keys, ("p.yaml", "lỗi: ")),
     Hostile("import_into_a_file", import_into_a_file, ("afile là một tệp, không phải thư mục",), code=2),
+    Hostile("docx_bomb", docx_bomb, ("x.docx", "giải nén")),
+    Hostile("docx_laughs", docx_laughs, ("x.docx", "DOCTYPE")),
+    Hostile("docx_long_word", docx_long_word, ("x.docx", "Không tìm thấy")),
+    Hostile("docx_many_paragraphs", docx_many_paragraphs, ("x.docx", "Không tìm thấy")),
+    Hostile("docx_dev_zero", docx_dev_zero, ("x.docx", "không phải tệp thông thường")),
+    Hostile("docx_encrypted", docx_encrypted, ("x.docx", "mật khẩu")),
 ]

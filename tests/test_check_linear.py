@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,8 @@ from kehoach_gen.check.layout import _is_date_line
 from kehoach_gen.check.tables import _first_unquoted
 from kehoach_gen.check.text import unit_words
 from kehoach_gen.check.words import fold, fold_all
+
+pytestmark = pytest.mark.slow  # generated lines against the regular expressions
 
 
 def lines(*pieces: str, size: int = 16) -> st.SearchStrategy[str]:

@@ -112,6 +112,7 @@ def test_a_plan_saved_again_by_libreoffice_has_no_errors(tmp_path: Path) -> None
     assert _errors(resaved) == []
 
 
+@pytest.mark.slow
 def test_corpus_figure() -> None:
     """The README's figure: how many well-formed variants, and how many errors among them."""
     variants = [*LAYOUTS, *SIZES, *WORDING, *LEGITIMATE]

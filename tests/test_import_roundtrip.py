@@ -23,6 +23,8 @@ from kehoach_gen.validate import check_profile, load_city, load_profile
 from . import make_city_docx as mk
 from .conftest import REPO
 
+pytestmark = pytest.mark.slow  # import then generate every bundled plan
+
 HP = REPO / "city_template.yaml"
 NA = REPO / "examples" / "nghe_an_cds" / "city_template.yaml"
 HP_UNITS = REPO / "unit_profiles"

@@ -31,6 +31,8 @@ from kehoach_gen import pdf
 from kehoach_gen.errors import OutputError
 from kehoach_gen.pdf import convert_to_pdf, find_soffice
 
+pytestmark = pytest.mark.slow  # real and stand-in LibreOffice processes, timeouts
+
 INSTALL = "sudo apt-get install libreoffice-writer-nogui fonts-liberation poppler-utils"
 
 # --------------------------------------------------------------------------- helpers

@@ -29,6 +29,8 @@ from kehoach_gen.validate import check_profile, validate_model
 from .conftest import MINI_CITY, MINI_PROFILE, REPO
 from .docx_helpers import all_text, open_docx
 
+pytestmark = pytest.mark.slow  # generated inputs (hypothesis)
+
 SPECIAL = ["&", "<", ">", '"', "'", "&amp;", "<w:t>", "]]>", "😀", "👩‍👩‍👧", "\u0301", "\u0323", "\u0300",
            "a\u0302\u0301", "Ð", "ß", " ", "\u00a0", "\n", "\t", ":", "- ", "#", "{", "}", "%", "*", "!",
            "\\", "\u200b", "\u202e", "\ufeff", "\x07", "\x00", "\x1b", "\x85"]

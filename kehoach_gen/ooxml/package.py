@@ -33,7 +33,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import docx
 from lxml import etree
 
 from ..errors import InputError, Problem, rel
@@ -96,6 +95,8 @@ def open_docx(source: str | Path | bytes, wording: Wording) -> Opened:
     data, name = read_source(source, wording)
     _sniff(data, name, wording)
     screen_package(data, name)
+    import docx  # python-docx costs 60 ms to import: only the importer needs it
+
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # any parse failure of an untrusted package is the user's input

@@ -1,0 +1,100 @@
+"""The benchmark's naive docxtpl loop makes the same documents as build.
+
+benchmarks/build_all.py compares build with the loop a competent docxtpl user writes; the
+comparison is only fair if both produce the same documents. For each bundled profile, in the
+appendix layout, both documents must have the same paragraphs (python-docx, body and table
+cells in document order) with the same text, a line break (``w:br``) counting as "\\n", and
+neither may hold a raw newline inside a ``w:t`` (Word would show it as a space).
+
+Footnotes are not compared: docxtpl has no footnotes, so the naive loop writes a note's number
+as a superscript run where build writes a real Word footnote. Only the body is compared, with
+the footnote reference marks (runs styled "FootnoteReference", in both documents) removed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from docx.table import Table, _Cell
+from docx.text.paragraph import Paragraph
+
+from benchmarks.build_all import city_path, naive_document, templates_dir
+from kehoach_gen.pipeline import Project, generate_unit
+
+REPO = Path(__file__).resolve().parents[1]
+PROFILES = sorted((REPO / "unit_profiles").glob("*.yaml"))
+
+
+def _is_reference(run: Any) -> bool:
+    style = run._r.find(f"{qn('w:rPr')}/{qn('w:rStyle')}")
+    return style is not None and style.get(qn("w:val")) == "FootnoteReference"
+
+
+def _paragraph_text(p: Paragraph) -> str:
+    out = []
+    for run in p.runs:
+        if _is_reference(run):
+            continue
+        out.append(run.text)  # python-docx: w:t text, w:br → "\n", w:tab → "\t"
+    return "".join(out)
+
+
+def _blocks(element: Any, parent: Any) -> list[str]:
+    """Every paragraph's text in document order, descending into table cells (each cell once,
+    however many grid columns it spans)."""
+    texts: list[str] = []
+    for child in element.iterchildren():
+        if child.tag == qn("w:p"):
+            texts.append(_paragraph_text(Paragraph(child, parent)))
+        elif child.tag == qn("w:tbl"):
+            table = Table(child, parent)
+            for tr in child.iterchildren(qn("w:tr")):
+                for tc in tr.iterchildren(qn("w:tc")):
+                    texts.extend(_blocks(tc, _Cell(tc, table)))
+    return texts
+
+
+def body_texts(path: Path) -> list[str]:
+    document = Document(str(path))
+    return _blocks(document.element.body, document._body)
+
+
+def raw_newlines(path: Path) -> list[str]:
+    """The texts of the w:t elements of the body that hold a raw line end."""
+    body = Document(str(path)).element.body
+    return [t.text for t in body.iter(qn("w:t")) if t.text and ("\n" in t.text or "\r" in t.text)]
+
+
+@pytest.fixture(scope="module")
+def project() -> Project:
+    return Project(city_path(), templates_dir())
+
+
+@pytest.mark.parametrize("profile", PROFILES, ids=[p.stem for p in PROFILES])
+def test_naive_loop_writes_the_same_text_and_line_breaks_as_build(project: Project, profile: Path,
+                                                                  tmp_path: Path) -> None:
+    built = generate_unit(project, profile, tmp_path / "build" / "plan.docx", force=True, layout="appendix").output
+    assert built is not None
+    naive = naive_document(project, profile, tmp_path, layout="appendix")
+
+    ours, theirs = body_texts(built), body_texts(naive)
+    assert len(ours) > 100  # a whole plan, appendix table included
+    assert theirs == ours, "\n".join(difflib.unified_diff(ours, theirs, "build", "naive", lineterm="", n=1))
+    assert raw_newlines(built) == []
+    assert raw_newlines(naive) == []
+
+
+def test_the_comparison_sees_line_breaks(project: Project, tmp_path: Path) -> None:
+    """Lê Chân has a task written on two lines: the comparison above is not vacuous."""
+    profile = REPO / "unit_profiles" / "le_chan.yaml"
+    built = generate_unit(project, profile, tmp_path / "plan.docx", force=True, layout="appendix").output
+    assert built is not None
+    naive = naive_document(project, profile, tmp_path, layout="appendix")
+    for path in (built, naive):
+        assert any("\n" in t for t in body_texts(path))
+        assert Document(str(path)).element.body.find(".//" + qn("w:br")) is not None
