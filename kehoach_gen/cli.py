@@ -442,16 +442,30 @@ def init_units(province: str, out: Path, city: Path | None) -> None:
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON.")
-def check(files: tuple[Path, ...], as_json: bool) -> None:
+@click.option("--rules", "list_rules", is_flag=True,
+              help="Liệt kê mọi quy tắc (mã, mức, quy định) rồi thoát.")
+def check(files: tuple[Path, ...], as_json: bool, list_rules: bool) -> None:
     """Kiểm tra thể thức văn bản (.docx) theo Nghị định 30/2020, kể cả văn bản soạn tay.
 
     Mỗi phát hiện ghi: mã quy tắc, mức (lỗi/cảnh báo), vị trí, trích đoạn, quy định và cách sửa.
+    Quy tắc ND30-… là quy định của Nghị định 30 (lỗi); STYLE-…, PLAN-… là cảnh báo về cách viết.
     Trả mã 1 nếu có lỗi.
+
+    \b
+    Ví dụ:
+      kehoach-gen check out/tan_an.docx
+      kehoach-gen check --json out/*.docx
+      kehoach-gen check --rules
     """
     from .check import check_document
 
+    if list_rules:
+        _print_rules(as_json)
+        return
+    if not files:
+        raise click.UsageError("Thiếu tệp .docx cần kiểm tra, ví dụ: kehoach-gen check out/tan_an.docx")
     failed = False
     outputs = []
     for path in files:
@@ -466,6 +480,20 @@ def check(files: tuple[Path, ...], as_json: bool) -> None:
         click.echo(outputs[0] if len(outputs) == 1 else "[" + ",\n".join(outputs) + "]")
     if failed:
         raise click.exceptions.Exit(1)
+
+
+def _print_rules(as_json: bool) -> None:
+    import json
+
+    from .check.rules import registered
+
+    rules = registered()
+    if as_json:
+        click.echo(json.dumps([{"rule": r.id, "severity": r.severity, "text": r.text} for r in rules],
+                              ensure_ascii=False, indent=2))
+        return
+    for r in rules:
+        click.echo(f"{r.id:<22} {'lỗi' if r.severity == 'error' else 'cảnh báo':<9} {r.text}")
 
 
 @main.command("import", context_settings=CONTEXT_SETTINGS)

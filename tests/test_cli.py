@@ -46,6 +46,21 @@ def test_check_a_conforming_and_a_broken_document(tmp_path: Path) -> None:
     assert "ND30-SO" in {f["rule"] for f in data["findings"]}
 
 
+def test_check_lists_every_rule_and_asks_for_a_file() -> None:
+    from kehoach_gen.check.rules import registered
+
+    result = CliRunner().invoke(main, ["check", "--rules"])
+    assert result.exit_code == 0 and result.exception is None
+    lines = result.output.splitlines()
+    assert len(lines) == len(registered()) and len(lines) >= 30
+    assert any(line.startswith("ND30-AUTHORITY") and "lỗi" in line for line in lines)
+    assert any(line.startswith("STYLE-TONE") and "cảnh báo" in line for line in lines)
+    listed = json.loads(CliRunner().invoke(main, ["check", "--rules", "--json"]).output)
+    assert {r["rule"] for r in listed} == {r.id for r in registered()}
+    bare = CliRunner().invoke(main, ["check"])
+    assert bare.exit_code == 2 and "Thiếu tệp .docx" in bare.output
+
+
 def test_check_a_file_that_is_not_a_docx(tmp_path: Path) -> None:
     bogus = write(tmp_path / "x.docx", "không phải Word")
     result = run("check", bogus)
