@@ -524,16 +524,12 @@ def import_(source: Path, out: Path, unit_profile: Path | None, agencies: Path |
     """
     from .files import atomic_write
     from .importer import import_document
+    from .importer.outputs import lines_after, target_problem
     from .validate import load_city
 
-    targets = [p for p in (out, unit_profile) if p is not None]
-    for target in targets:
-        if target.exists() and not force:
-            raise click.UsageError(f"{target} đã có; dùng --force để ghi đè, hoặc chọn tên khác.")
-        if target.parent.exists() and not target.parent.is_dir():
-            raise click.UsageError(f"{target.parent} là một tệp, không phải thư mục; chọn đường dẫn khác.")
-    if unit_profile is not None and unit_profile.resolve() == out.resolve():
-        raise click.UsageError("mẫu (-o) và hồ sơ đơn vị (--unit-profile) phải là hai tệp khác nhau.")
+    problem = target_problem(out, unit_profile, force)
+    if problem is not None:
+        raise click.UsageError(problem)
     prev = load_city(previous)[0] if previous else None
     report = import_document(source, agencies=agencies, previous=prev)
     profile_text = report.profile_yaml()
@@ -545,32 +541,17 @@ def import_(source: Path, out: Path, unit_profile: Path | None, agencies: Path |
             atomic_write(target, text)
         except OSError as exc:
             raise click.UsageError(f"không ghi được {target}: {exc.strerror or exc}") from None
-    said: list[str] = []
-    if report.appendix_result is not None:  # only the city's appendix: as the command always did
-        if not as_json:
-            _echo_problems(report.warnings)
-        said.append(f"Đã nhập {report.tasks} nhiệm vụ vào {out}.")
-        if report.unknown_agencies and not as_json:
-            said.append("Các cơ quan chưa có mã vai trò (cần ánh xạ tay):")
-            said += [f"  - {name}" for name in report.unknown_agencies]
-    else:
-        said.append(f"Đã ghi mẫu ({report.tasks} nhiệm vụ) vào {out}.")
-        if len(written) > 1:
-            said.append(f"Đã ghi hồ sơ đơn vị vào {unit_profile}.")
-    if unit_profile is not None and profile_text is None:
-        said.append("Văn bản nguồn không phải Kế hoạch của một đơn vị: không có hồ sơ đơn vị để ghi.")
-    elif unit_profile is None and profile_text is not None:
-        said.append("Thêm --unit-profile TỆP.yaml để ghi hồ sơ của đơn vị nguồn.")
+    if report.appendix_result is not None and not as_json:  # only the city's appendix: as always
+        _echo_problems(report.warnings)
+    said = lines_after(report, out, unit_profile, has_profile=profile_text is not None,
+                       as_json=as_json)
     if as_json:
         click.echo(report.to_json())
-        for line in said:
-            click.echo(line, err=True)
-        return
-    if report.appendix_result is None:
+    elif report.appendix_result is None:
         click.echo(report.to_text())
         click.echo("")
     for line in said:
-        click.echo(line)
+        click.echo(line, err=as_json)
 
 
 @main.command(context_settings=CONTEXT_SETTINGS)

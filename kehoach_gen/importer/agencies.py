@@ -187,74 +187,107 @@ def _raw(path: Path) -> tuple[Any, Any]:
 
 def _parse(raw: tuple[Any, Any], base: Dictionary | None) -> Dictionary:
     loaded, path = raw
-    data = loaded.data
-    name = rel(path)
-    problems: list[Problem] = []
+    return _DictionaryReader(loaded, path, base).read()
 
-    def bad(loc: tuple[Any, ...], message: str, hint: str = "") -> None:
-        problems.append(Problem(message=message, file=name, line=loaded.line_of(loc),
-                                key=".".join(str(x) for x in loc), hint=hint))
 
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise InputError([Problem(message="từ điển cơ quan phải là một bảng (các khóa roles, levels …)",
-                                  file=name, hint="Xem mẫu: kehoach_gen/data/agencies.yaml")])
-    for key in data:
-        if key not in _TOP_KEYS:
-            bad((key,), f"khóa '{key}' không có trong từ điển cơ quan", "Các khóa: " + ", ".join(sorted(_TOP_KEYS)))
-    levels: dict[str, LevelSpec] = dict(base.levels) if base else {}
-    for key, value in (data.get("levels") or {}).items():
-        try:
-            levels[str(key)] = LevelSpec.model_validate(value)
-        except Exception as exc:  # pydantic's message, located
-            bad(("levels", key), f"cấp '{key}' không hợp lệ: {_short(exc)}")
-    roles: dict[str, DictRole] = dict(base.roles) if base else {}
-    for key, value in (data.get("roles") or {}).items():
-        role = _role(str(key), value, levels, bad)
-        if role is not None:
-            roles[str(key)] = role
-    tiers: list[Tier] = []
-    for i, t in enumerate(data.get("tiers") or []):
-        if not isinstance(t, dict) or not isinstance(t.get("levels"), list):
-            bad(("tiers", i), "mỗi tầng cần khóa 'levels' (danh sách mã cấp)")
-            continue
-        unknown = [lv for lv in t["levels"] if lv not in levels]
-        if unknown:
-            bad(("tiers", i, "levels"), f"cấp chưa khai báo: {', '.join(map(str, unknown))}")
-            continue
-        until = t.get("until")
-        tiers.append(Tier(tuple(t["levels"]), until if isinstance(until, dt.date) else None))
-    tiers += base.tiers if base else ()  # the user's tiers first
+class _DictionaryReader:
+    """One reading of a dictionary file extending ``base``: every problem is collected with
+    its line and key, so that the user sees them all at once."""
 
-    def strings(key: str) -> tuple[str, ...]:
+    def __init__(self, loaded: Any, path: Path, base: Dictionary | None):
+        self.loaded, self.path, self.base = loaded, path, base
+        self.name = rel(path)
+        self.problems: list[Problem] = []
+
+    def bad(self, loc: tuple[Any, ...], message: str, hint: str = "") -> None:
+        self.problems.append(Problem(message=message, file=self.name, line=self.loaded.line_of(loc),
+                                     key=".".join(str(x) for x in loc), hint=hint))
+
+    def read(self) -> Dictionary:
+        data = self.loaded.data
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise InputError([Problem(message="từ điển cơ quan phải là một bảng (các khóa roles, levels …)",
+                                      file=self.name, hint="Xem mẫu: kehoach_gen/data/agencies.yaml")])
+        for key in data:
+            if key not in _TOP_KEYS:
+                self.bad((key,), f"khóa '{key}' không có trong từ điển cơ quan",
+                         "Các khóa: " + ", ".join(sorted(_TOP_KEYS)))
+        levels = self._levels(data)
+        roles = self._roles(data, levels)
+        tiers = self._tiers(data, levels)
+        noi_nhan = data.get("noi_nhan") or {}
+        unit_nn = tuple(noi_nhan.get("unit") or ()) if isinstance(noi_nhan, dict) else ()
+        spelling = self._spelling(data)
+        if self.problems:
+            raise InputError(self.problems)
+        # a list below that is not a list of text is noted after the check above, so (as before
+        # this class) it is read as empty and never reported
+        return Dictionary(
+            roles=roles, levels=levels, tiers=tuple(tiers),
+            provinces=self._merged(data, "provinces"),
+            not_references=self._merged(data, "not_references"),
+            generic_before=self._merged(data, "generic_before"),
+            noi_nhan_unit=unit_nn or self._base("noi_nhan_unit", ()),
+            spelling=spelling, sources=(*self._base("sources", ()), self.name or str(self.path)),
+        )
+
+    def _base(self, attr: str, empty: Any) -> Any:
+        """The base dictionary's ``attr``, or ``empty`` when there is no base."""
+        return getattr(self.base, attr) if self.base else empty
+
+    def _levels(self, data: dict[str, Any]) -> dict[str, LevelSpec]:
+        levels: dict[str, LevelSpec] = dict(self._base("levels", {}))
+        for key, value in (data.get("levels") or {}).items():
+            try:
+                levels[str(key)] = LevelSpec.model_validate(value)
+            except Exception as exc:  # pydantic's message, located
+                self.bad(("levels", key), f"cấp '{key}' không hợp lệ: {_short(exc)}")
+        return levels
+
+    def _roles(self, data: dict[str, Any], levels: Mapping[str, LevelSpec]) -> dict[str, DictRole]:
+        roles: dict[str, DictRole] = dict(self._base("roles", {}))
+        for key, value in (data.get("roles") or {}).items():
+            role = _role(str(key), value, levels, self.bad)
+            if role is not None:
+                roles[str(key)] = role
+        return roles
+
+    def _tiers(self, data: dict[str, Any], levels: Mapping[str, LevelSpec]) -> list[Tier]:
+        """The user's tiers first, then the base's."""
+        tiers: list[Tier] = []
+        for i, t in enumerate(data.get("tiers") or []):
+            if not isinstance(t, dict) or not isinstance(t.get("levels"), list):
+                self.bad(("tiers", i), "mỗi tầng cần khóa 'levels' (danh sách mã cấp)")
+                continue
+            unknown = [lv for lv in t["levels"] if lv not in levels]
+            if unknown:
+                self.bad(("tiers", i, "levels"), f"cấp chưa khai báo: {', '.join(map(str, unknown))}")
+                continue
+            until = t.get("until")
+            tiers.append(Tier(tuple(t["levels"]), until if isinstance(until, dt.date) else None))
+        return tiers + list(self._base("tiers", ()))
+
+    def _spelling(self, data: dict[str, Any]) -> dict[str, str]:
+        spelling: dict[str, str] = dict(self._base("spelling", {}))
+        given = data.get("spelling") or {}
+        if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
+            self.bad(("spelling",), "'spelling' là bảng chữ: cách viết cần sửa → cách viết thống nhất")
+        else:
+            spelling.update(given)
+        return spelling
+
+    def _strings(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
         value = data.get(key) or []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            bad((key,), f"'{key}' phải là danh sách chữ")
+            self.bad((key,), f"'{key}' phải là danh sách chữ")
             return ()
         return tuple(value)
 
-    def merged(key: str, old: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(dict.fromkeys([*old, *strings(key)]))
-
-    noi_nhan = data.get("noi_nhan") or {}
-    unit_nn = tuple(noi_nhan.get("unit") or ()) if isinstance(noi_nhan, dict) else ()
-    spelling = dict(base.spelling) if base else {}
-    given = data.get("spelling") or {}
-    if not isinstance(given, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in given.items()):
-        bad(("spelling",), "'spelling' là bảng chữ: cách viết cần sửa → cách viết thống nhất")
-    else:
-        spelling.update(given)
-    if problems:
-        raise InputError(problems)
-    return Dictionary(
-        roles=roles, levels=levels, tiers=tuple(tiers),
-        provinces=merged("provinces", base.provinces if base else ()),
-        not_references=merged("not_references", base.not_references if base else ()),
-        generic_before=merged("generic_before", base.generic_before if base else ()),
-        noi_nhan_unit=unit_nn or (base.noi_nhan_unit if base else ()),
-        spelling=spelling, sources=(*(base.sources if base else ()), name or str(path)),
-    )
+    def _merged(self, data: dict[str, Any], key: str) -> tuple[str, ...]:
+        """The base's list ``key`` with the user's added, each once."""
+        return tuple(dict.fromkeys([*self._base(key, ()), *self._strings(data, key)]))
 
 
 def _short(exc: Exception) -> str:
@@ -293,6 +326,11 @@ def dictionary_from_text(text: str, base: Dictionary | None = None) -> Dictionar
     """A dictionary from YAML text (tests, and a user's file given inline)."""
     loaded = load_yaml_text(text)
     return _parse((loaded, Path("<từ điển>")), base if base is not None else _bundled())
+
+
+def _other_spellings(role: DictRole) -> list[str]:
+    """A role's other names, and its names at every level, as another unit may write them."""
+    return [*role.names, *[v for v in (role.unit, *role.by_level.values()) if isinstance(v, str)]]
 
 
 def _aliases() -> dict[str, tuple[str, ...]]:
@@ -351,37 +389,53 @@ class AgencyTable:
         for key, role in roles.items():
             self.city_names[key] = role.city[0] if role.city else role.display([unit.level] if unit else [])
         if unit is None:
-            for key, role in roles.items():
-                for name in role.city:
-                    self._add(name, key, "tên cấp tỉnh")
-            for key, extra_names in (extra or {}).items():  # a template's own names win
-                for i, name in enumerate(extra_names):
-                    if i == 0:
-                        self.city_names[key] = name
-                    self._keys[agency_key(name)] = Match(key, "tên trong mẫu cũ")
-            return
+            self._add_city(extra or {})
+        else:
+            self._add_unit(unit, extra or {}, departments or {})
+
+    def _add_city(self, extra: Mapping[str, Iterable[str]]) -> None:
+        """A city's plan: the city names of the dictionary, then a template's own names,
+        which win."""
+        for key, role in self.dictionary.roles.items():
+            for name in role.city:
+                self._add(name, key, "tên cấp tỉnh")
+        for key, extra_names in extra.items():
+            for i, name in enumerate(extra_names):
+                if i == 0:
+                    self.city_names[key] = name
+                self._keys[agency_key(name)] = Match(key, "tên trong mẫu cũ")
+
+    def _add_unit(self, unit: UnitContext, extra: Mapping[str, Iterable[str]],
+                  departments: Mapping[str, UnitName]) -> None:
+        """A unit's plan: its names, in the order they win (:meth:`_add` keeps the first)."""
+        roles = self.dictionary.roles
         noun = self.dictionary.levels[unit.level].noun if unit.level in self.dictionary.levels else unit.cap
 
-        def filled(text: str) -> str:
-            return fill_name(text, noun, unit.name)
+        def add(text: str, key: str, how: str) -> None:
+            self._add(fill_name(text, noun, unit.name), key, how, text)
 
-        for key, value in (departments or {}).items():
+        for key, value in departments.items():
             if isinstance(value, str):
-                self._add(filled(value), key, f"tên mặc định ở cấp {noun}", value)
+                add(value, key, f"tên mặc định ở cấp {noun}")
         for key, role in roles.items():
             own = role.value(unit.level)
             if isinstance(own, str):
-                self._add(filled(own), key, f"tên ở cấp {noun}", own)
+                add(own, key, f"tên ở cấp {noun}")
         for key, role in roles.items():
             if role.full:
-                self._add(filled(role.full), key, "tên đầy đủ", role.full)
+                add(role.full, key, "tên đầy đủ")
         for key, role in roles.items():
-            for name in (*role.names, *[v for v in (role.unit, *role.by_level.values()) if isinstance(v, str)]):
-                self._add(filled(name), key, "cách viết khác", name)
-        for key, extra_names in (extra or {}).items():
+            for name in _other_spellings(role):
+                add(name, key, "cách viết khác")
+        for key, extra_names in extra.items():
             for name in extra_names:
-                self._add(filled(name), key, "tên trong mẫu cũ", name)
-        for key, role in roles.items():
+                add(name, key, "tên trong mẫu cũ")
+        self._add_city_bodies(unit)
+
+    def _add_city_bodies(self, unit: UnitContext) -> None:
+        """City bodies named in a unit's plan: recognised when the unit's level keeps the
+        city's name, else only remembered (:meth:`city_body`)."""
+        for key, role in self.dictionary.roles.items():
             kept = role.value(unit.level) is None
             for name in role.city:
                 if kept:

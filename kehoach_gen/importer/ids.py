@@ -102,23 +102,36 @@ class Ids:
         return f"{group}{max(values, default=0) + 1:0{width}d}"
 
     def _sections(self) -> None:
-        old_of_task = {
-            s.task.id: s.id for s in self.old_sections.values() if s.task is not None
-        }
+        """Section ids: a titled section takes the id of the previous one with the most
+        similar title, a section that is itself a task the id of the section its task was
+        in; the others a fresh id from the group and label."""
+        used: set[str] = set()
+        self._match_titled(used)
+        self._match_section_tasks(used)
+        self._fresh_sections(used)
+
+    def _match_titled(self, used: set[str]) -> None:
         titled_old = [s for s in self.old_sections.values() if s.title is not None]
         titled_new = [s for g in self.groups for s in g.sections if s.task is None]
         match = best_matches([similarity_text(s.title or "") for s in titled_new],
                              [similarity_text(s.title or "") for s in titled_old])
-        used: set[str] = set()
         for n, s in enumerate(titled_new):
             if n in match:
                 s.id = titled_old[match[n]].id
                 used.add(s.id)
-        for g in self.groups:
-            for s in g.sections:
-                if s.task is not None and s.task.id in old_of_task:
-                    s.id = old_of_task[s.task.id]
-                    used.add(s.id)
+
+    def _match_section_tasks(self, used: set[str]) -> None:
+        old_of_task = {
+            s.task.id: s.id for s in self.old_sections.values() if s.task is not None
+        }
+        for s in self._all_sections():
+            if s.task is not None and s.task.id in old_of_task:
+                s.id = old_of_task[s.task.id]
+                used.add(s.id)
+
+    def _fresh_sections(self, used: set[str]) -> None:
+        """``<group>-<label>``, with a letter added while the previous template or this one
+        already has it."""
         for g in self.groups:
             for s in g.sections:
                 if s.id is None:
@@ -129,6 +142,10 @@ class Ids:
                         k += 1
                     s.id = candidate
                     used.add(candidate)
+
+    def _all_sections(self) -> Iterator[SectionDraft]:
+        for g in self.groups:
+            yield from g.sections
 
     def _carry_wording(self) -> None:
         """A reviewer's per-level wording on a matched task or section survives re-import.

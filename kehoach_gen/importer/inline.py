@@ -100,67 +100,64 @@ class InlineReader:
 
     # -- structure ---------------------------------------------------------------------------
     def read(self, area: Node) -> Inline:
-        numbered = [n for n in area.walk() if n.numbered]
-        with_fields = [n for n in numbered if has_fields(n)]
-        leaves = [n for n in with_fields if not any(c.numbered for c in n.children)]
-        plain = (Counter(n.fmt for n in with_fields if not n.bold) or Counter(n.fmt for n in leaves)
-                 or Counter(n.fmt for n in with_fields))
-        task_fmt = plain.most_common(1)[0][0] if plain else "a)"
-        children = area.children
-        first = next((i for i, c in enumerate(children) if c.numbered), len(children))
-        last = max((i for i, c in enumerate(children) if c.numbered), default=-1)
-        before = children[:first]
-        after = [c for c in children[last + 1:] if not c.field]
-        trailing = [c for c in children[last + 1:] if c.field or (c.title.startswith("+"))]
-        heads = [c for c in children[first:last + 1] if c.numbered]
+        """The groups, sections and tasks of ``area``, read by the layout its headings have
+        (see :func:`_layout_of`), with the text before and after the tasks."""
+        task_fmt = _task_format(area)
+        parts = _AreaParts.of(area)
+        read_layout = {"flat": self._flat, "mixed": self._mixed, "grouped": self._grouped}
+        shape = read_layout[_layout_of(parts.heads, task_fmt)](area, parts, task_fmt)
+        style = self._style(shape.group_fmt, shape.section_fmt, task_fmt)
+        return Inline(shape.groups, parts.before, parts.after, style, _task_count(shape.groups))
+
+    def _flat(self, area: Node, parts: _AreaParts, task_fmt: str) -> _Shape:
+        """Every heading is a task: one untitled group holds them all."""
+        group = GroupDraft("A", "", where=area.where)
+        self._tasks(group, None, parts.heads, parts.trailing)
+        return _Shape([group], task_fmt)
+
+    def _mixed(self, area: Node, parts: _AreaParts, task_fmt: str) -> _Shape:
+        """One level of headings, some of them tasks: sections of an untitled group."""
+        group = GroupDraft("A", "", where=area.where)
+        tasks = [h for h in parts.heads if _is_task(h, task_fmt)]
+        self._tasks(group, None, tasks, parts.trailing)
+        others = [h for h in parts.heads if h not in tasks]
+        for n, h in enumerate(others, start=1):
+            group.sections.append(self._section(h, task_fmt, n, group))
+        return _Shape([group], next((h.fmt for h in others), "1."))
+
+    def _grouped(self, area: Node, parts: _AreaParts, task_fmt: str) -> _Shape:
+        """Every heading a group, with its own tasks and sections."""
         groups: list[GroupDraft] = []
-        section_fmt = group_fmt = ""
-        all_leaves = all(has_fields(h) and not any(c.numbered for c in h.children) for h in heads)
-        if heads and all(h.fmt == task_fmt and (not h.bold or all_leaves) for h in heads):
-            group = GroupDraft("A", "", where=area.where)
-            self._tasks(group, None, heads, trailing)
+        section_fmt = ""
+        for gn, h in enumerate(parts.heads, start=1):
+            group, sections = self._group(gn, h, task_fmt)
             groups.append(group)
-            group_fmt = task_fmt
-        elif any(has_fields(h) and not [c for c in h.children if c.numbered] for h in heads):
-            # one level of headings, some of them tasks: sections of an untitled group
-            group = GroupDraft("A", "", where=area.where)
-            tasks = [h for h in heads if h.fmt == task_fmt and not h.bold]
-            self._tasks(group, None, tasks, trailing)
-            for n, h in enumerate([h for h in heads if h not in tasks], start=1):
-                group.sections.append(self._section(h, task_fmt, n, group))
-            groups.append(group)
-            group_fmt = next((h.fmt for h in heads if h not in tasks), "1.")
-        else:
-            for gn, h in enumerate(heads, start=1):
-                group = GroupDraft(_letter(gn), h.title, where=h.where)
-                group.intro = [c.title for c in _leading_text(h)]
-                tasks = [c for c in h.children if c.numbered and c.fmt == task_fmt and not c.bold]
-                self._tasks(group, None, tasks, [c for c in _trailing(h) if c.field])
-                sections = [c for c in h.children if c.numbered and c not in tasks]
-                for sn, s in enumerate(sections, start=1):
-                    group.sections.append(self._section(s, task_fmt, sn, group))
-                    section_fmt = section_fmt or s.fmt
-                if sections and tasks and h.children.index(tasks[0]) > h.children.index(sections[0]):
-                    self.notes.add("cau_truc", tasks[0].where, tasks[0].title,
-                                   "nhiệm vụ đứng sau các mục của nhóm: mẫu in nhiệm vụ của nhóm trước các mục",
-                                   doubtful=True)
-                groups.append(group)
-            group_fmt = heads[0].fmt if heads else "1."
-        style = self._style(group_fmt, section_fmt, task_fmt)
-        count = sum(len(g.tasks) + sum(len(s.tasks) + (s.task is not None) for s in g.sections) for g in groups)
-        return Inline(groups, before, after, style, count)
+            section_fmt = section_fmt or next((s.fmt for s in sections if s.fmt), "")
+        return _Shape(groups, parts.heads[0].fmt if parts.heads else "1.", section_fmt)
+
+    def _group(self, n: int, node: Node, task_fmt: str) -> tuple[GroupDraft, list[Node]]:
+        """The ``n``-th group, read from heading ``node``, and the headings of its sections."""
+        group = GroupDraft(_letter(n), node.title, where=node.where)
+        group.intro = [c.title for c in _leading_text(node)]
+        tasks = [c for c in node.children if c.numbered and _is_task(c, task_fmt)]
+        self._tasks(group, None, tasks, [c for c in _trailing(node) if c.field])
+        sections = [c for c in node.children if c.numbered and c not in tasks]
+        for sn, s in enumerate(sections, start=1):
+            group.sections.append(self._section(s, task_fmt, sn, group))
+        if sections and tasks and node.children.index(tasks[0]) > node.children.index(sections[0]):
+            self.notes.add("cau_truc", tasks[0].where, tasks[0].title,
+                           "nhiệm vụ đứng sau các mục của nhóm: mẫu in nhiệm vụ của nhóm trước các mục",
+                           doubtful=True)
+        return group, sections
 
     def _section(self, node: Node, task_fmt: str, n: int, group: GroupDraft) -> SectionDraft:
         label = _roman(n)
-        tasks = [c for c in node.children if c.numbered and c.fmt == task_fmt and not c.bold]
+        tasks = [c for c in node.children if c.numbered and _is_task(c, task_fmt)]
         own_fields = [c for c in node.children if c.field or (c.title.startswith("+") and not c.numbered)]
         title, count = _split_count(node.title)
         if not tasks and own_fields:
             fields = self.fields(_field_lines(node.children))
-            task = TaskDraft(label, 0, node.title, lead=fields.get("lead", []), coop=fields.get("coop", []),
-                             outputs=fields.get("outputs", []), deadline=fields.get("deadline", []),
-                             where=node.where)
-            return SectionDraft(label, task=task, where=node.where)
+            return SectionDraft(label, task=_draft(label, node.title, fields, node.where), where=node.where)
         section = SectionDraft(label, title.strip(), show_count=count is not None, count=count, where=node.where)
         section.intro = [c.title for c in _leading_text(node)]
         self._tasks(group, section, tasks, [c for c in _trailing(node) if c.field or c.title.startswith("+")])
@@ -176,29 +173,14 @@ class InlineReader:
         a task before it has none of its own."""
         target: Any = section if section is not None else group
         owned = [_field_lines(t.children) for t in tasks]
-        shared_lines: list[Node] = list(trailing)
-        if tasks and len(tasks) > 1 and any(not o for o in owned[:-1]) and owned[-1]:
-            last = owned[-1]
-            labels = [n.field.group("label") for n in last if n.field]
-            split = next((i for i, lb in enumerate(labels) if lb in labels[:i]), None)
-            field_nodes = [n for n in last if n.field]
-            cut = last.index(field_nodes[split]) if split is not None else 0
-            shared_lines = [*last[cut:], *shared_lines]
-            owned[-1] = last[:cut]
+        shared_lines = _shared_lines(owned, trailing)
         if shared_lines:
             target.shared = self.fields(shared_lines)
         for t, lines in zip(tasks, owned, strict=True):
-            fields = self.fields(lines)
             extra = [c.title for c in t.children if not c.numbered and c not in lines and not c.field]
-            text = "\n".join([t.title, *extra])
             group.numbers.append(str(len(group.numbers) + 1))
-            draft = TaskDraft(group.numbers[-1], 0, text, lead=fields.get("lead", []),
-                              coop=fields.get("coop", []), outputs=fields.get("outputs", []),
-                              deadline=fields.get("deadline", []), where=t.where)
-            if section is not None:
-                section.tasks.append(draft)
-            else:
-                group.tasks.append(draft)
+            draft = _draft(group.numbers[-1], "\n".join([t.title, *extra]), self.fields(lines), t.where)
+            target.tasks.append(draft)
             if not draft.lead and not target.shared.get("lead") and not group.shared.get("lead"):
                 self.notes.add("cau_truc", t.where, t.title,
                                "nhiệm vụ không ghi đơn vị chủ trì: tạm ghi '{{ ubnd }}', cần sửa", doubtful=True)
@@ -211,6 +193,94 @@ class InlineReader:
         return InlineStyle(group=group_fmt or default.group, section=section_fmt or default.section,
                            task=task_fmt or default.task, field=marker if marker in ("-", "+") else "",
                            fields=fields or default.fields)
+
+
+@dataclass
+class _AreaParts:
+    """A task area cut at its numbered children: the text before the first, the headings
+    themselves, the text after the last, and the field lines after the last (shared)."""
+
+    before: list[Node]
+    heads: list[Node]
+    after: list[Node]
+    trailing: list[Node]
+
+    @classmethod
+    def of(cls, area: Node) -> _AreaParts:
+        children = area.children
+        first = next((i for i, c in enumerate(children) if c.numbered), len(children))
+        last = max((i for i, c in enumerate(children) if c.numbered), default=-1)
+        tail = children[last + 1:]
+        return cls(before=children[:first],
+                   heads=[c for c in children[first:last + 1] if c.numbered],
+                   after=[c for c in tail if not c.field],
+                   trailing=[c for c in tail if c.field or c.title.startswith("+")])
+
+
+@dataclass
+class _Shape:
+    """What one layout reader made of an area: its groups and the numbering formats seen."""
+
+    groups: list[GroupDraft]
+    group_fmt: str
+    section_fmt: str = ""
+
+
+def _task_format(area: Node) -> str:
+    """The numbering of tasks ("a)"): the most common among numbered paragraphs with field
+    lines, preferring those not bold, then those without numbered children."""
+    with_fields = [n for n in area.walk() if n.numbered and has_fields(n)]
+    leaves = [n for n in with_fields if not _has_numbered(n)]
+    plain = (Counter(n.fmt for n in with_fields if not n.bold) or Counter(n.fmt for n in leaves)
+             or Counter(n.fmt for n in with_fields))
+    return plain.most_common(1)[0][0] if plain else "a)"
+
+
+def _layout_of(heads: Sequence[Node], task_fmt: str) -> str:
+    """How an area's headings hold its tasks: "flat" (every heading a task), "mixed" (some
+    headings tasks, the others sections) or "grouped" (every heading a group)."""
+    all_leaves = all(has_fields(h) and not _has_numbered(h) for h in heads)
+    if heads and all(h.fmt == task_fmt and (not h.bold or all_leaves) for h in heads):
+        return "flat"
+    if any(has_fields(h) and not _has_numbered(h) for h in heads):
+        return "mixed"
+    return "grouped"
+
+
+def _has_numbered(node: Node) -> bool:
+    return any(c.numbered for c in node.children)
+
+
+def _is_task(node: Node, task_fmt: str) -> bool:
+    """A heading numbered as tasks are and not bold (a bold one heads a section)."""
+    return node.fmt == task_fmt and not node.bold
+
+
+def _task_count(groups: Sequence[GroupDraft]) -> int:
+    """Tasks of groups and sections, a section that is itself a task counting one."""
+    return sum(len(g.tasks) + sum(len(s.tasks) + (s.task is not None) for s in g.sections) for g in groups)
+
+
+def _shared_lines(owned: list[list[Node]], trailing: Sequence[Node]) -> list[Node]:
+    """The field lines shared by a run of tasks: ``trailing``, and, when a task before the
+    last has no field lines, those of the last from the first label it repeats (all of them
+    when it repeats none). ``owned[-1]`` then keeps only the lines before."""
+    shared = list(trailing)
+    if len(owned) > 1 and any(not o for o in owned[:-1]) and owned[-1]:
+        last = owned[-1]
+        labels = [n.field.group("label") for n in last if n.field]
+        field_nodes = [n for n in last if n.field]
+        split = next((i for i, lb in enumerate(labels) if lb in labels[:i]), None)
+        cut = last.index(field_nodes[split]) if split is not None else 0
+        shared = [*last[cut:], *shared]
+        owned[-1] = last[:cut]
+    return shared
+
+
+def _draft(label: str, text: str, fields: dict[str, Any], where: str) -> TaskDraft:
+    """A task draft from the values of its field lines."""
+    return TaskDraft(label, 0, text, lead=fields.get("lead", []), coop=fields.get("coop", []),
+                     outputs=fields.get("outputs", []), deadline=fields.get("deadline", []), where=where)
 
 
 def _field_lines(children: Sequence[Node]) -> list[Node]:

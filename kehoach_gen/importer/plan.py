@@ -5,10 +5,10 @@
 
 * a unit's plan (a xã, phường, huyện … implementing the plan of its province): its body
   becomes the template's body with the unit's own words as placeholders (:mod:`.wording`),
-  its departments become role keys through the agency dictionary (:mod:`.agencies`), its tasks
-  (in the body, :mod:`.inline`, or in an appendix table, :mod:`.reader`) the template's tasks,
-  and what belongs to that unit alone (signer, its own department names, Nơi nhận naming it)
-  its profile;
+  its departments become role keys through the agency dictionary (:mod:`.agencies`,
+  :mod:`.roles`), its tasks (in the body, :mod:`.inline`, or in an appendix table,
+  :mod:`.reader`) the template's tasks (:mod:`.tasklist`), and what belongs to that unit
+  alone (signer, its own department names, Nơi nhận naming it) its profile;
 * a province's (city's) plan: its body and tasks as they are, agencies mapped to role keys
   whose unit names come from the dictionary;
 * a document that is only the city's appendix table: today's appendix import.
@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +32,10 @@ from ..model import DEFAULT_LEVELS, CityTemplate, InlineStyle, Style, UnitProfil
 from ..ooxml.element import XMLSyntaxError
 from ..ooxml.package import open_docx
 from ..placeholders import reference_date
-from ..spelling import canonical_name, tidy
+from ..spelling import canonical_name
 from ..validate import check_city, check_profile, validate_model
-from .agencies import AgencyTable, Dictionary, UnitContext, fill_name, load_dictionary
-from .body import BodyWriter, RoleHeading, numbering_of, role_headings
+from .agencies import AgencyTable, Dictionary, UnitContext, load_dictionary
+from .body import BodyWriter, numbering_of, role_headings
 from .drafts import GroupDraft
 from .ids import Ids
 from .inline import InlineReader
@@ -45,8 +45,10 @@ from .outline import FIELD_RE, Node, build, classify, correct, tidy_lists
 from .reader import footnotes_of, has_appendix_table, read_appendix
 from .report import ImportReport
 from .result import ImportResult, _appendix_data
+from .roles import UnitRoles
 from .session import Session
 from .source import Line, Source, read_source
+from .tasklist import clean, reword_appendix, roles_in
 from .text import fold
 from .wording import Notes, Respell, Wording
 
@@ -108,16 +110,46 @@ class _Import:
 
     # -- the whole -------------------------------------------------------------------------
     def run(self) -> ImportReport:
-        src, issuer = self.src, self.issuer
-        lines = correct(src.body, self.notes)
-        closing = None
-        if lines and fold(lines[-1].text).startswith("tren day") and not classify(lines[-1].text)[0]:
-            closing = lines.pop()
-        first = next((i for i, ln in enumerate(lines) if _opens_outline(ln)), len(lines))
-        can_cu, rest = lines[:first], lines[first:]
-        self.plan_ref = None if self.city else read_plan_ref(can_cu or lines[:5])
+        """Reads the body (its tasks first, then who does them, then its wording), writes the
+        template and the profile, and checks that both load as ``kehoach-gen`` loads them.
+        The notes come in the order they are taken here, which the report keeps."""
+        parts = _Parts.of(correct(self.src.body, self.notes))
+        self._setup(parts)
+        root = build(parts.rest)
+        tidy_lists(root, self.notes)
+        area = _task_area(root)
+        appendix, origins, inline_style = self._tasks(area)
+        headings = role_headings(root, self.table, area)
+        if not self.city:
+            self.roles.read_departments(self.session.observed, headings, self.table)
+        self.departments = self.roles.departments
+        wording = self._wording()
+        numbering = numbering_of(root, area)
+        writer = self._writer(wording, numbering, area)
+        sections = writer.sections(root)
+        self._note_tasks(appendix, area, writer)
+        reword_appendix(appendix, wording, origins)
+        if self.footnotes.used:
+            appendix["footnotes"] = {k: wording(v, "chú thích") for k, v in self.footnotes.used.items()}
+        body = self._body(parts, sections, wording)
+        read = _Read("inline" if area is not None else "appendix", appendix, numbering, inline_style, writer, wording)
+        template, catalogue, own = self._template(body, read)
+        profile = None if self.city else self._profile(own)
+        report = ImportReport(
+            self.name, "thanh_pho" if self.city else "don_vi", template=template, profile=profile,
+            notes=self.notes.items, unknown_agencies=list(self.session.unknown), warnings=self.session.problems,
+            summary=self._summary(parts.lines, appendix, template, read.layout, catalogue))
+        _validate(report)
+        return report
+
+    def _setup(self, parts: _Parts) -> None:
+        """What the issuer decides: the plan implemented (a unit's plan), the levels the
+        template serves, the unit's noun, and the agency table of the import."""
+        issuer = self.issuer
+        self.plan_ref = None if self.city else read_plan_ref(parts.can_cu or parts.lines[:5])
         when = self._date() or (self.plan_ref.date if self.plan_ref else None)
         if self.city:
+            # a province's plan before the two-level reform (1 July 2025) still served districts
             self.levels = self.dictionary.tier_of("huyen", when) if when and when < dt.date(2025, 7, 1) \
                 else DEFAULT_TIER
             self.level = None
@@ -133,21 +165,20 @@ class _Import:
                                 departments=spec.departments)
         self.cap, self.table = cap, table
         self.session = Session(self.name, self.previous, agencies=table)
-        root = build(rest)
-        tidy_lists(root, self.notes)
-        area = _task_area(root)
-        layout = "inline" if area is not None else "appendix"
-        appendix, origins, inline_style = self._tasks(area)
-        headings = role_headings(root, table, area)
-        self.departments = {} if self.city else self._departments(headings)
-        wording = self._wording()
-        numbering = numbering_of(root, area)
-        writer = BodyWriter(wording, table, self.notes, numbering, self._title_for, task_area=area)
+        self.roles = UnitRoles(self.dictionary, self.notes, self.level, cap, issuer.name)
+
+    def _writer(self, wording: Callable[[str, str], str], numbering: list[str], area: Node | None) -> BodyWriter:
+        """The writer of the body's sections; in the task area it writes the text before
+        the tasks, the tasks' place, and the text after."""
+        writer = BodyWriter(wording, self.table, self.notes, numbering, self.roles.title_for, task_area=area)
         if area is not None:
             inline = self._inline
             writer.area_content = lambda: [*(writer.text(c) for c in inline.before), {"tasks": True},
                                            *(writer.text(c) for c in inline.after)]
-        sections = writer.sections(root)
+        return writer
+
+    def _note_tasks(self, appendix: dict[str, Any], area: Node | None, writer: BodyWriter) -> None:
+        """What the plan lacks for its tasks: a sentence citing the appendix, or any task."""
         if area is None and appendix["groups"] and not writer.cited:
             self.notes.add("cau_truc", "nội dung", "", "nội dung không có câu dẫn phụ lục ('Chi tiết theo Phụ "
                            "lục kèm theo'): thêm '- tasks: true' vào mục nhiệm vụ", doubtful=True)
@@ -155,44 +186,49 @@ class _Import:
             self.notes.add("cau_truc", "phụ lục", "", "văn bản không có nhiệm vụ (không có bảng phụ lục, không có "
                            "nhiệm vụ ghi trong nội dung): thêm nhiệm vụ vào 'appendix' trước khi tạo văn bản",
                            doubtful=True)
-        _reword_appendix(appendix, wording, origins)
-        if self.footnotes.used:
-            appendix["footnotes"] = {k: wording(v, "chú thích") for k, v in self.footnotes.used.items()}
+
+    def _body(self, parts: _Parts, sections: list[dict[str, Any]], wording: Callable[[str, str], str]
+              ) -> dict[str, Any]:
+        """The template's ``body``: title (when not "KẾ HOẠCH"), trích yếu, căn cứ, sections
+        and closing sentence, each reworded for every unit."""
+        src = self.src
         body: dict[str, Any] = {}
         if src.title is not None and src.title.text != "KẾ HOẠCH":
             body["title"] = src.title.text
-        trich_yeu = " ".join(ln.text for ln in src.trich_yeu)
-        if not trich_yeu:
+        if not self.trich_yeu:
             self.notes.add("thong_tin", "phần đầu", "", "không thấy trích yếu dưới tên loại văn bản", doubtful=True)
-        body["trich_yeu"] = wording(trich_yeu, src.trich_yeu[0].where if src.trich_yeu else "trích yếu") or "…"
-        if can_cu:
-            body["can_cu"] = [wording(ln.text, ln.where) for ln in can_cu]
+        body["trich_yeu"] = wording(self.trich_yeu, src.trich_yeu[0].where if src.trich_yeu else "trích yếu") or "…"
+        if parts.can_cu:
+            body["can_cu"] = [wording(ln.text, ln.where) for ln in parts.can_cu]
         body["sections"] = sections
-        if closing is not None:
-            body["closing"] = wording(closing.text, closing.where)
-        used = _roles_in(appendix) + [r for r in writer.used_roles]
-        template: dict[str, Any] = {"plan": self._plan(trich_yeu)}
+        if parts.closing is not None:
+            body["closing"] = wording(parts.closing.text, parts.closing.where)
+        return body
+
+    @property
+    def trich_yeu(self) -> str:
+        return " ".join(ln.text for ln in self.src.trich_yeu)
+
+    def _template(self, body: dict[str, Any], read: _Read) -> tuple[dict[str, Any], list[str], list[str]]:
+        """The template, its keys in the order a person reads them; the keys of the
+        dictionary's catalogue among its roles; the Nơi nhận lines naming the source unit."""
+        used = roles_in(read.appendix) + [r for r in read.writer.used_roles]
+        template: dict[str, Any] = {"plan": self._plan(self.trich_yeu)}
         if tuple(self.levels) != DEFAULT_TIER:
             template["levels"] = {k: self.dictionary.levels[k].model_dump(mode="json", exclude_defaults=True)
                                   for k in self.levels}
-        style = self._style(numbering, inline_style)
+        style = self._style(read.numbering, read.inline_style)
         if style:
             template["style"] = style
-        template["task_layout"] = layout
-        template["roles"], catalogue = self._roles(used, writer.outside)
+        template["task_layout"] = read.layout
+        template["roles"], catalogue = self.roles.template_roles(used, read.writer.outside, self.levels)
         template["body"] = body
-        template["appendix"] = appendix
-        noi_nhan, own = self._noi_nhan(wording)
+        template["appendix"] = read.appendix
+        noi_nhan, own = self._noi_nhan(read.wording)
         if noi_nhan:
             template["noi_nhan"] = noi_nhan
         template["luu"] = self.meta.luu or ["VT", "VP"]
-        profile = None if self.city else self._profile(own)
-        report = ImportReport(
-            self.name, "thanh_pho" if self.city else "don_vi", template=template, profile=profile,
-            notes=self.notes.items, unknown_agencies=list(self.session.unknown), warnings=self.session.problems,
-            summary=self._summary(lines, appendix, template, layout, catalogue))
-        _validate(report)
-        return report
+        return template, catalogue, own
 
     # -- metadata --------------------------------------------------------------------------
     def _date(self) -> dt.date | None:
@@ -266,7 +302,7 @@ class _Import:
             self._inline = inline
             ids = Ids(self.session, inline.groups)
             ids.assign()
-            data = {"groups": [_clean(g.data()) for g in inline.groups]}
+            data = {"groups": [clean(g.data()) for g in inline.groups]}
             self.notes.add("cau_truc", area.where, area.text,
                            f"{inline.count} nhiệm vụ ghi trong nội dung (task_layout: inline)")
             return data, ids.origins(), inline.style
@@ -278,126 +314,6 @@ class _Import:
                            f"{tasks} nhiệm vụ đọc từ bảng phụ lục (task_layout: appendix)")
             return data, result.origins, None
         return {"groups": []}, {}, None
-
-    # -- roles -----------------------------------------------------------------------------
-    def _resolve(self, role: str, departments: dict[str, Any], seen: tuple[str, ...] = ()) -> list[str]:
-        if role in seen or self.level is None:
-            return []
-        d = self.dictionary.roles.get(role)
-        if role in departments:
-            value = departments[role]
-        elif d is None:
-            return []
-        else:
-            value = d.value(self.level)
-            if value is None:
-                return [d.city[0]] if d.city else []
-        if isinstance(value, str):
-            return [fill_name(value, self.cap, self.issuer.name)]
-        return [n for sub in value for n in self._resolve(sub, departments, (*seen, role))]
-
-    def _departments(self, headings: Sequence[RoleHeading]) -> dict[str, Any]:
-        """The names this unit alone gives its departments (those its level does not)."""
-        seen: dict[str, Counter[str]] = {}
-        where: dict[tuple[str, str], str] = {}
-        for role, name, at in self.session.observed:
-            if role is not None:
-                seen.setdefault(role, Counter())[name] += 1
-                where.setdefault((role, name), at)
-        for h in headings:
-            # a heading naming the department as the unit calls it ("Phòng Kinh tế"), not a
-            # title in a general form ("Ủy ban Mặt trận Tổ quốc Việt Nam {{ cap }} và …")
-            if h.match.how != "tên đầy đủ" and "{{" not in h.match.pattern:
-                seen.setdefault(h.role, Counter())[h.name] += 1
-                where.setdefault((h.role, h.name), h.node.where)
-        departments: dict[str, Any] = {}
-        order = sorted(seen, key=lambda r: isinstance(self.dictionary.roles[r].value(self.level or ""), list))
-        for role in order:
-            canonical = "; ".join(self._resolve(role, departments))
-            counts = seen[role]
-            forms: Counter[str] = Counter()
-            for name, n in counts.items():
-                forms[_same(name)] += n
-            chosen_key, _ = forms.most_common(1)[0]
-            chosen = next(n for n in counts if _same(n) == chosen_key)
-            if chosen_key != _same(canonical):
-                departments[role] = chosen
-                self.notes.add("ho_so", where[(role, chosen)], chosen,
-                               f"vai trò {role}: đơn vị nguồn gọi là '{chosen}', khác tên chung '{canonical or '—'}' "
-                               f"của cấp {self.cap}: ghi vào hồ sơ đơn vị (departments), mẫu giữ tên chung")
-            for name in counts:
-                if _same(name) != chosen_key:
-                    self.notes.add("vai_tro", where[(role, name)], name,
-                                   f"'{name}' cũng là vai trò {role} nhưng viết khác '{chosen}': in theo '{chosen}'",
-                                   doubtful=True)
-                elif name != chosen or (role not in departments and name != canonical):
-                    self.notes.add("sua", where[(role, name)], name,
-                                   f"'{name}' in theo tên chuẩn '{departments.get(role, canonical)}'")
-        for role, name, at in self.session.observed:
-            if role is not None:
-                found = self.table.match(name)
-                how = found.how if found else "tách từ một ô nhiều cơ quan"
-                self.notes.add("vai_tro", at, name, f"'{name}' → vai trò {role} ({how})")
-            else:
-                body = self.table.city_body(name)
-                extra = f" (cơ quan cấp tỉnh '{body}', giữ tên)" if body else ""
-                self.notes.add("co_quan_la", at, name, f"'{name}' giữ nguyên văn{extra}")
-        return departments
-
-    def _title_for(self, heading: RoleHeading) -> str | None:
-        if self.city:
-            return None if heading.match.how != "tên trong mẫu cũ" else heading.name
-        dept = self.departments.get(heading.role)
-        role = self.dictionary.roles[heading.role]
-        if isinstance(dept, str):
-            expected = fill_name(dept, self.cap, self.issuer.name)
-        elif role.full:
-            expected = fill_name(role.full, self.cap, self.issuer.name)
-        else:
-            expected = "; ".join(self._resolve(heading.role, self.departments))
-        if _same(expected) == _same(heading.name):
-            return None
-        self.notes.add("vai_tro", heading.node.where, heading.name,
-                       f"đoạn của vai trò {heading.role} có tiêu đề riêng '{heading.name}' (tên chung: '{expected}'): "
-                       "ghi 'title'")
-        return heading.name
-
-    def _roles(self, used: Sequence[str], outside: dict[str, bool]) -> tuple[dict[str, Any], list[str]]:
-        roles = self.dictionary.roles
-        keys: list[str] = []
-
-        def add(key: str) -> None:
-            if key in keys or key not in roles:
-                return
-            keys.append(key)
-            for value in (roles[key].unit, *roles[key].by_level.values()):
-                if isinstance(value, list):
-                    for sub in value:
-                        add(sub)
-
-        for key in used:
-            add(key)
-        catalogue = []
-        for key, role in roles.items():
-            values = [role.value(lv) for lv in self.levels]
-            if key not in keys and not role.drop and (any(isinstance(v, str) for v in values) or role.names):
-                catalogue.append(key)
-                add(key)
-        for key in self.departments:
-            add(key)
-        out: dict[str, Any] = {}
-        for key in [k for k in roles if k in keys]:
-            data = roles[key].template_data(self.levels)
-            if key in outside and outside[key] != roles[key].outside and not data.get("drop"):
-                if outside[key]:
-                    data["outside"] = True
-                else:
-                    data.pop("outside", None)
-                self.notes.add("vai_tro", "nội dung", key, f"vai trò {key}: "
-                               + ("có 'Đề nghị' trong văn bản nguồn: outside: true" if outside[key]
-                                  else "văn bản nguồn không ghi 'Đề nghị': bỏ outside"))
-            out[key] = data
-        return out, [k for k in catalogue if k in out]
 
     # -- Nơi nhận, profile -----------------------------------------------------------------
     def _noi_nhan(self, wording: Callable[[str, str], str]) -> tuple[dict[str, list[str]], list[str]]:
@@ -425,6 +341,8 @@ class _Import:
         return out, own
 
     def _profile(self, own_noi_nhan: list[str]) -> dict[str, Any]:
+        """The source unit's profile: what in the plan belongs to that unit alone (its
+        number, date, own department names, signer, Nơi nhận naming it)."""
         meta, issuer = self.meta, self.issuer
         assert self.level is not None
         spec = self.dictionary.levels[self.level]
@@ -439,30 +357,31 @@ class _Import:
         if meta.symbol and meta.symbol != "KH-UBND":
             profile["symbol"] = meta.symbol
         if meta.year:
-            parts = [f"{meta.year:04d}"] + ([f"{meta.month:02d}"] if meta.month else []) + (
-                [f"{meta.day:02d}"] if meta.month and meta.day else [])
-            profile["date"] = "-".join(parts)
+            profile["date"] = _partial_date(meta.year, meta.month, meta.day)
         if self.departments:
             profile["departments"] = dict(self.departments)
-        signer = meta.signer
-        if signer is not None:
-            data: dict[str, Any] = {"name": signer.name}
-            position = _position(signer.position, spec.head)
-            if position:
-                data["position"] = position
-            if signer.authority:
-                data["authority"] = signer.authority
-            profile["signer"] = data
-            self.notes.add("ho_so", signer.where, f"{signer.authority or ''} {signer.position or ''} {signer.name}",
-                           f"người ký: {signer.name or '(chưa có tên)'}, {position or spec.head}, "
-                           f"{signer.authority}: ghi vào hồ sơ đơn vị")
-            if signer.body and canonical_name(signer.body) != canonical_name(spec.body):
-                self.notes.add("ho_so", signer.where, signer.body,
-                               f"thẩm quyền ký 'TM. {signer.body.upper()}' khác '{spec.body}': xem lại 'levels'",
-                               doubtful=True)
+        if meta.signer is not None:
+            profile["signer"] = self._signer(meta.signer, spec)
         if own_noi_nhan:
             profile["noi_nhan"] = {"add": own_noi_nhan}
         return profile
+
+    def _signer(self, signer: Any, spec: Any) -> dict[str, Any]:
+        """The profile's ``signer``, with notes on who signs and with what authority."""
+        data: dict[str, Any] = {"name": signer.name}
+        position = _position(signer.position, spec.head)
+        if position:
+            data["position"] = position
+        if signer.authority:
+            data["authority"] = signer.authority
+        self.notes.add("ho_so", signer.where, f"{signer.authority or ''} {signer.position or ''} {signer.name}",
+                       f"người ký: {signer.name or '(chưa có tên)'}, {position or spec.head}, "
+                       f"{signer.authority}: ghi vào hồ sơ đơn vị")
+        if signer.body and canonical_name(signer.body) != canonical_name(spec.body):
+            self.notes.add("ho_so", signer.where, signer.body,
+                           f"thẩm quyền ký 'TM. {signer.body.upper()}' khác '{spec.body}': xem lại 'levels'",
+                           doubtful=True)
+        return data
 
     def _plan_province(self) -> str | None:
         ref = self.plan_ref
@@ -542,6 +461,43 @@ class _Import:
 # ---------------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Parts:
+    """The body's lines: all of them (the closing sentence taken off), the căn cứ before the
+    first heading, the rest (the outline), and the closing "Trên đây là …" sentence."""
+
+    lines: list[Line]
+    can_cu: list[Line]
+    rest: list[Line]
+    closing: Line | None
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> _Parts:
+        closing = None
+        if lines and fold(lines[-1].text).startswith("tren day") and not classify(lines[-1].text)[0]:
+            closing = lines.pop()
+        first = next((i for i, ln in enumerate(lines) if _opens_outline(ln)), len(lines))
+        return cls(lines, lines[:first], lines[first:], closing)
+
+
+@dataclass
+class _Read:
+    """What reading the body gave, for the parts of the template written after it."""
+
+    layout: str  # "inline" or "appendix"
+    appendix: dict[str, Any]
+    numbering: list[str]
+    inline_style: InlineStyle | None
+    writer: BodyWriter
+    wording: Callable[[str, str], str]
+
+
+def _partial_date(year: int, month: int | None, day: int | None) -> str:
+    """"2026", "2026-05" or "2026-05-02": as much of the date as the plan gives."""
+    parts = [f"{year:04d}"] + ([f"{month:02d}"] if month else []) + ([f"{day:02d}"] if month and day else [])
+    return "-".join(parts)
+
+
 def _opens_outline(line: Line) -> bool:
     fmt = classify(line.text)[0]
     return fmt == "I." or (bool(fmt) and line.bold)
@@ -559,10 +515,6 @@ def _task_area(root: Node) -> Node | None:
     return best
 
 
-def _same(name: str) -> str:
-    return canonical_name(tidy(name)).rstrip(" .;,")
-
-
 def _position(position: str | None, head: str) -> str | None:
     if not position:
         return None
@@ -571,73 +523,6 @@ def _position(position: str | None, head: str) -> str | None:
     if canonical_name(position) == canonical_name(f"Phó {head}"):
         return f"Phó {head}"
     return sentence_case(position)
-
-
-def _clean(data: Any) -> Any:
-    """Draft data without empty values (the template's defaults)."""
-    if isinstance(data, dict):
-        return {k: _clean(v) for k, v in data.items() if v not in (None, [], {}) or k in ("title",)}
-    if isinstance(data, list):
-        return [_clean(v) for v in data]
-    return data
-
-
-def _roles_in(appendix: dict[str, Any]) -> list[str]:
-    out: list[str] = []
-
-    def visit(value: Any) -> None:
-        if isinstance(value, dict):
-            for k, v in value.items():
-                if k in ("lead", "coop") and isinstance(v, list):
-                    for item in v:
-                        role = item if isinstance(item, str) else item.get("role") if isinstance(item, dict) else None
-                        if role and role not in out:
-                            out.append(role)
-                else:
-                    visit(v)
-        elif isinstance(value, list):
-            for v in value:
-                visit(v)
-
-    visit(appendix)
-    return out
-
-
-def _reword_appendix(appendix: dict[str, Any], wording: Callable[[str, str], str], origins: dict[str, str]) -> None:
-    """Every text of the task list reworded for every unit."""
-
-    def assignments(items: list[Any], where: str) -> None:
-        for i, item in enumerate(items):
-            if isinstance(item, dict):
-                for k in ("text", "note"):
-                    if item.get(k):
-                        item[k] = wording(item[k], where)
-                if set(item) == {"role"}:
-                    items[i] = item["role"]
-
-    def fields(node: dict[str, Any], where: str) -> None:
-        for k in ("text", "title"):
-            if isinstance(node.get(k), str) and node[k]:
-                node[k] = wording(node[k], where)
-        for k in ("intro", "outputs", "deadline"):
-            if isinstance(node.get(k), list):
-                node[k] = [wording(v, where) for v in node[k]]
-        for k in ("lead", "coop"):
-            if isinstance(node.get(k), list):
-                assignments(node[k], where)
-
-    for g in appendix.get("groups", []):
-        gwhere = origins.get(g.get("id", ""), "phụ lục")
-        fields(g, gwhere)
-        for t in g.get("tasks", []):
-            fields(t, origins.get(t.get("id", ""), gwhere))
-        for s in g.get("sections", []):
-            swhere = origins.get(s.get("id", ""), gwhere)
-            fields(s, swhere)
-            if isinstance(s.get("task"), dict):
-                fields(s["task"], origins.get(s["task"].get("id", ""), swhere))
-            for t in s.get("tasks", []):
-                fields(t, origins.get(t.get("id", ""), swhere))
 
 
 def _validate(report: ImportReport) -> None:

@@ -258,37 +258,46 @@ def _is_column_numbers(label: str, cells: Mapping[str, list[str]]) -> bool:
 
 
 def _join(rows: list[Row], session: Session) -> list[Row]:
+    """Rows cut by a page joined again: a row without a number goes with the task below it
+    (when that one reads as its continuation) or the row above; a task whose number is
+    repeated on the next row takes that row in."""
     out: list[Row] = []
-    i = 0
-    while i < len(rows):
-        row = rows[i]
-        nxt = rows[i + 1] if i + 1 < len(rows) else None
+    for i, row in enumerate(rows):
         if row.kind == "empty":
-            if (row.text and not row.text_starts_lower and nxt is not None
-                    and nxt.kind == "task" and nxt.looks_continued):
-                rows[i + 1] = _merge(row, nxt)
-            elif out:
-                prev = out[-1]
-                if (row.text and not row.text_starts_lower and prev.text
-                        and ends_sentence(prev.text[-1])):
-                    session.warn(f"hàng {row.line} của bảng không có số thứ tự; đã ghép vào hàng "
-                                 f"{prev.label or prev.line} phía trên",
-                                 "Kiểm tra lại: có thể đây là một nhiệm vụ riêng bị thiếu số")
-                out[-1] = _merge(prev, row)
-            else:
-                session.warn(f"bỏ qua hàng {row.line} của bảng: không có số thứ tự và không "
-                             "thuộc nhóm nào")
-            i += 1
-            continue
-        if out and row.kind == "task" and out[-1].kind == "task" and out[-1].label == row.label:
+            _place_unnumbered(rows, i, out, session)
+        elif out and row.kind == "task" and out[-1].kind == "task" and out[-1].label == row.label:
             out[-1] = _merge(out[-1], row)  # the number repeated on the continuation row
         else:
             out.append(row)
-        i += 1
+    _warn_merged(out, session)
+    return out
+
+
+def _place_unnumbered(rows: list[Row], i: int, out: list[Row], session: Session) -> None:
+    """Row ``i``, without a number: merged into the next row (``rows[i + 1]`` is replaced)
+    when that task looks continued, else into the last row read, else left out."""
+    row = rows[i]
+    nxt = rows[i + 1] if i + 1 < len(rows) else None
+    starts_anew = bool(row.text) and not row.text_starts_lower
+    if starts_anew and nxt is not None and nxt.kind == "task" and nxt.looks_continued:
+        rows[i + 1] = _merge(row, nxt)
+    elif out:
+        prev = out[-1]
+        if starts_anew and prev.text and ends_sentence(prev.text[-1]):
+            session.warn(f"hàng {row.line} của bảng không có số thứ tự; đã ghép vào hàng "
+                         f"{prev.label or prev.line} phía trên",
+                         "Kiểm tra lại: có thể đây là một nhiệm vụ riêng bị thiếu số")
+        out[-1] = _merge(prev, row)
+    else:
+        session.warn(f"bỏ qua hàng {row.line} của bảng: không có số thứ tự và không "
+                     "thuộc nhóm nào")
+
+
+def _warn_merged(out: Sequence[Row], session: Session) -> None:
+    """A warning for every row made of several rows of the table."""
     nouns = {"task": "nhiệm vụ", "section": "mục", "group": "nhóm"}
     for row in out:
         if row.parts > 1:
             session.warn(f"{nouns.get(row.kind, 'hàng')} {label_of(row.label)} (từ hàng "
                          f"{row.line}) được ghép từ {row.parts} hàng của bảng (hàng bị tách khi "
                          "sang trang)", "Kiểm tra lại nội dung đã ghép")
-    return out
