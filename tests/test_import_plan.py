@@ -243,6 +243,23 @@ def test_a_broken_users_dictionary_is_a_located_error(tmp_path: Path) -> None:
     assert problem.line == 4 and "tên" in problem.message and problem.file and problem.file.endswith("tu_dien.yaml")
 
 
+@pytest.mark.parametrize(("text", "line", "key"), [
+    ("roles:\n  x:\n    city: 3\n", 3, "roles.x.city"),
+    ("roles:\n  x:\n    city: [A]\n    names: 5\n", 4, "roles.x.names"),
+    ("provinces: Hải Phòng\n", 1, "provinces"),
+    ("not_references: [1, 2]\n", 1, "not_references"),
+    ("generic_before: {a: b}\n", 1, "generic_before"),
+])
+def test_a_dictionary_value_of_the_wrong_kind_is_a_located_error(tmp_path: Path, text: str, line: int,
+                                                                 key: str) -> None:
+    own = tmp_path / "tu_dien.yaml"
+    own.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        load_dictionary(own)
+    (problem,) = info.value.errors
+    assert (problem.line, problem.key) == (line, key) and problem.file.endswith("tu_dien.yaml")
+
+
 def test_the_levels_default_department_names_are_recognised(tmp_path: Path) -> None:
     own = tmp_path / "tu_dien.yaml"
     own.write_text("levels:\n  xa:\n    name: xã\n    departments:\n      kinh_te: Phòng Kinh tế - Tài chính\n",

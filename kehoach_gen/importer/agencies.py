@@ -220,15 +220,13 @@ class _DictionaryReader:
         noi_nhan = data.get("noi_nhan") or {}
         unit_nn = tuple(noi_nhan.get("unit") or ()) if isinstance(noi_nhan, dict) else ()
         spelling = self._spelling(data)
+        provinces, not_references, generic_before = (
+            self._merged(data, key) for key in ("provinces", "not_references", "generic_before"))
         if self.problems:
             raise InputError(self.problems)
-        # a list below that is not a list of text is noted after the check above, so (as before
-        # this class) it is read as empty and never reported
         return Dictionary(
             roles=roles, levels=levels, tiers=tuple(tiers),
-            provinces=self._merged(data, "provinces"),
-            not_references=self._merged(data, "not_references"),
-            generic_before=self._merged(data, "generic_before"),
+            provinces=provinces, not_references=not_references, generic_before=generic_before,
             noi_nhan_unit=unit_nn or self._base("noi_nhan_unit", ()),
             spelling=spelling, sources=(*self._base("sources", ()), self.name or str(self.path)),
         )
@@ -304,12 +302,11 @@ def _role(key: str, value: Any, levels: Mapping[str, LevelSpec], bad: Any) -> Di
             bad(("roles", key, k), f"khóa '{k}' không có trong một vai trò",
                 "Dùng city, unit, full, outside, drop, names hoặc mã một cấp (xa, phuong …)")
             ok = False
-    city = value.get("city")
-    city_names = tuple([city] if isinstance(city, str) else city or [])
-    names = value.get("names") or []
-    if not all(isinstance(n, str) for n in (*city_names, *names)):
-        bad(("roles", key), "tên cơ quan phải là chữ")
-        ok = False
+    city_names, names = _texts(value.get("city")), _texts(value.get("names"))
+    for k, found in (("city", city_names), ("names", names)):
+        if found is None:
+            bad(("roles", key, k), f"'{k}' là tên cơ quan (chữ) hoặc danh sách tên cơ quan")
+            ok = False
     by_level = {k: v for k, v in value.items() if k in levels and k not in _ROLE_KEYS}
     for k, v in [("unit", value.get("unit")), *by_level.items()]:
         if v is not None and not isinstance(v, (str, list)):
@@ -317,9 +314,20 @@ def _role(key: str, value: Any, levels: Mapping[str, LevelSpec], bad: Any) -> Di
             ok = False
     if not ok:
         return None
-    return DictRole(key=key, city=city_names, unit=value.get("unit"), by_level=by_level,
+    return DictRole(key=key, city=city_names or (), unit=value.get("unit"), by_level=by_level,
                     full=value.get("full"), outside=bool(value.get("outside")),
-                    drop=bool(value.get("drop")), names=tuple(names))
+                    drop=bool(value.get("drop")), names=names or ())
+
+
+def _texts(value: Any) -> tuple[str, ...] | None:
+    """A name or a list of names as a tuple (empty when absent); None when it is neither."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
 
 
 def dictionary_from_text(text: str, base: Dictionary | None = None) -> Dictionary:
