@@ -183,69 +183,101 @@ class _Signed:
             self.title, words)
 
 
+_Problem = tuple[Para, str, str, str]  # where, message, hint, quote
+
+
 def _check_authority(ctx: Ctx, lines: list[tuple[Para, str]], head: str | None
                      ) -> Iterator[Finding]:
     """Each authority line against the line under it, generic over the head's position,
-    which the "KT.", "TL.", "TUQ." line itself names."""
-    signed = []
-    for p, text in lines:
-        m = _PREFIXED.match(text)
-        kind = re.sub(r"[^A-Z]", "", m.group(1)) if m else None
-        signed.append(_Signed(p, text, kind, m.group(2) if m else text))
+    which the "KT.", "TL.", "TUQ." line itself names (Nghị định 30, Phụ lục I, mục 7)."""
+    signed = [_signed(p, text) for p, text in lines]
     for n, line in enumerate(signed):
         below = signed[n + 1] if n + 1 < len(signed) else None
         above = signed[n - 1] if n else None
-        pair = f"{line.text} / {below.text}" if below else line.text
-        if line.kind == "KT":
-            if below is None or below.kind is not None:
-                yield ctx.find(AUTHORITY, line.para, f"Dưới '{line.text}' thiếu chức vụ của "
-                               "cấp phó ký thay.",
-                               f"Ghi 'PHÓ {line.title}' dưới '{line.text}'.", quote_text=pair)
-            elif _same(below.title, line.title):
-                yield ctx.find(AUTHORITY, below.para, f"'{line.text}' là cấp phó ký thay "
-                               f"người đứng đầu, nhưng chức vụ dưới là '{below.text}' (người "
-                               "đứng đầu không ký thay chính mình).",
-                               f"Người đứng đầu ký thì bỏ dòng '{line.text}'; cấp phó ký thì "
-                               f"ghi 'PHÓ {line.title}' dưới '{line.text}'.", quote_text=pair)
-            elif not below.starts(f"PHÓ {line.title}"):
-                yield ctx.find(AUTHORITY, below.para, f"Dưới '{line.text}' phải là chức vụ "
-                               f"cấp phó 'PHÓ {line.title}', không phải '{below.text}'.",
-                               f"Cấp phó ký thay ghi 'PHÓ {line.title}'; người khác được ủy "
-                               f"quyền ký thì ghi 'TUQ. {line.title}' / chức vụ của mình.",
-                               quote_text=pair)
-        elif line.kind in ("TL", "TUQ"):
-            if below is not None and below.kind is None and (
-                    _same(below.title, line.title) or below.starts(f"PHÓ {line.title}")):
-                how = "thừa lệnh" if line.kind == "TL" else "thừa ủy quyền"
-                yield ctx.find(AUTHORITY, below.para, f"'{line.kind}.' là người khác ký {how} "
-                               f"{line.title.capitalize()}; '{below.text}' không ký "
-                               f"'{line.kind}.'.",
-                               f"Người đứng đầu ký: 'TM. …' / '{line.title}'; cấp phó: "
-                               f"'KT. {line.title}' / 'PHÓ {line.title}'.", quote_text=pair)
-        elif line.kind == "TM":
-            nxt = next((s for s in signed[n + 1:]
-                        if not (s.kind is None and _UNIT_LINE.match(fold(s.text)))), None)
-            if nxt is None:
-                yield ctx.find(AUTHORITY, line.para, f"Dưới '{line.text}' thiếu chức vụ người "
-                               "ký.", "Ghi chức vụ người ký (ví dụ 'CHỦ TỊCH') dưới dòng 'TM.'.",
-                               quote_text=line.text)
-            elif head and nxt.kind is None and not _same(nxt.title, head) and not nxt.starts(
-                    "PHÓ") and not nxt.starts("QUYỀN"):
-                yield ctx.find(AUTHORITY, nxt.para, f"'{line.text}' do {head.capitalize()} "
-                               f"ký; '{nxt.text}' không ký thay mặt tập thể.",
-                               f"Người khác ký thừa lệnh: 'TL. {head}' / '{nxt.text}'; cấp phó: "
-                               f"'KT. {head}' / 'PHÓ {head}'.", quote_text=f"{line.text} / "
-                               f"{nxt.text}")
-        elif line.kind is None and line.starts("PHÓ") and (
-                above is None or above.kind not in ("KT", "TL", "TUQ")):
-            own = _head_of(line.title)
-            yield ctx.find(AUTHORITY, line.para, f"Cấp phó '{line.text}' ký thay người đứng "
-                           f"đầu mà thiếu dòng 'KT. {own}'.",
-                           f"Thêm 'KT. {own}' ngay trên '{line.text}'.",
-                           quote_text=f"{above.text} / {line.text}" if above else line.text)
-        elif line.kind is None and line.starts("QUYỀN") and (
-                above is None or above.kind not in ("TL", "TUQ")):
-            own = line.title.split(None, 1)[1] if " " in line.title else line.title
-            yield ctx.find(AUTHORITY, line.para, f"Quyền người đứng đầu ký ghi 'Q. {own}', "
-                           f"không ghi '{line.text}'.", f"Sửa thành 'Q. {own}'.",
-                           quote_text=line.text)
+        if line.kind == "TM":
+            found = _after_tm(line, signed[n + 1:], head)
+        elif line.kind is None:
+            found = _unmarked(line, above)
+        else:
+            found = _AFTER.get(line.kind, _nothing)(line, below)
+        if found is not None:
+            where, message, hint, quote = found
+            yield ctx.find(AUTHORITY, where, message, hint, quote_text=quote)
+
+
+def _signed(p: Para, text: str) -> _Signed:
+    m = _PREFIXED.match(text)
+    kind = re.sub(r"[^A-Z]", "", m.group(1)) if m else None
+    return _Signed(p, text, kind, m.group(2) if m else text)
+
+
+def _nothing(line: _Signed, below: _Signed | None) -> _Problem | None:
+    return None
+
+
+def _after_kt(line: _Signed, below: _Signed | None) -> _Problem | None:
+    """"KT. CHỦ TỊCH" is a deputy signing for the head: the deputy's own title follows."""
+    if below is None or below.kind is not None:
+        return (line.para, f"Dưới '{line.text}' thiếu chức vụ của cấp phó ký thay.",
+                f"Ghi 'PHÓ {line.title}' dưới '{line.text}'.", _pair(line, below))
+    if _same(below.title, line.title):
+        return (below.para, f"'{line.text}' là cấp phó ký thay người đứng đầu, nhưng chức vụ "
+                f"dưới là '{below.text}' (người đứng đầu không ký thay chính mình).",
+                f"Người đứng đầu ký thì bỏ dòng '{line.text}'; cấp phó ký thì ghi "
+                f"'PHÓ {line.title}' dưới '{line.text}'.", _pair(line, below))
+    if not below.starts(f"PHÓ {line.title}"):
+        return (below.para, f"Dưới '{line.text}' phải là chức vụ cấp phó 'PHÓ {line.title}', "
+                f"không phải '{below.text}'.",
+                f"Cấp phó ký thay ghi 'PHÓ {line.title}'; người khác được ủy quyền ký thì ghi "
+                f"'TUQ. {line.title}' / chức vụ của mình.", _pair(line, below))
+    return None
+
+
+def _after_delegated(line: _Signed, below: _Signed | None) -> _Problem | None:
+    """"TL." and "TUQ." are someone else signing by order of the head: never the head or a
+    deputy under it."""
+    if below is None or below.kind is not None or not (
+            _same(below.title, line.title) or below.starts(f"PHÓ {line.title}")):
+        return None
+    how = "thừa lệnh" if line.kind == "TL" else "thừa ủy quyền"
+    return (below.para, f"'{line.kind}.' là người khác ký {how} {line.title.capitalize()}; "
+            f"'{below.text}' không ký '{line.kind}.'.",
+            f"Người đứng đầu ký: 'TM. …' / '{line.title}'; cấp phó: 'KT. {line.title}' / "
+            f"'PHÓ {line.title}'.", _pair(line, below))
+
+
+_AFTER = {"KT": _after_kt, "TL": _after_delegated, "TUQ": _after_delegated}
+
+
+def _after_tm(line: _Signed, rest: list[_Signed], head: str | None) -> _Problem | None:
+    """"TM. ỦY BAN NHÂN DÂN": the next position (past the unit's name) is the head's, a
+    deputy's or an acting head's."""
+    nxt = next((s for s in rest if not (s.kind is None and _UNIT_LINE.match(fold(s.text)))), None)
+    if nxt is None:
+        return (line.para, f"Dưới '{line.text}' thiếu chức vụ người ký.",
+                "Ghi chức vụ người ký (ví dụ 'CHỦ TỊCH') dưới dòng 'TM.'.", line.text)
+    if head and nxt.kind is None and not _same(nxt.title, head) and not nxt.starts(
+            "PHÓ") and not nxt.starts("QUYỀN"):
+        return (nxt.para, f"'{line.text}' do {head.capitalize()} ký; '{nxt.text}' không ký thay "
+                "mặt tập thể.", f"Người khác ký thừa lệnh: 'TL. {head}' / '{nxt.text}'; cấp "
+                f"phó: 'KT. {head}' / 'PHÓ {head}'.", _pair(line, nxt))
+    return None
+
+
+def _unmarked(line: _Signed, above: _Signed | None) -> _Problem | None:
+    """A position with no prefix: a deputy needs "KT." above it, an acting head writes "Q."."""
+    above_kind = above.kind if above is not None else None
+    if line.starts("PHÓ") and above_kind not in ("KT", "TL", "TUQ"):
+        own = _head_of(line.title)
+        return (line.para, f"Cấp phó '{line.text}' ký thay người đứng đầu mà thiếu dòng "
+                f"'KT. {own}'.", f"Thêm 'KT. {own}' ngay trên '{line.text}'.",
+                f"{above.text} / {line.text}" if above else line.text)
+    if line.starts("QUYỀN") and above_kind not in ("TL", "TUQ"):
+        own = line.title.split(None, 1)[1] if " " in line.title else line.title
+        return (line.para, f"Quyền người đứng đầu ký ghi 'Q. {own}', không ghi '{line.text}'.",
+                f"Sửa thành 'Q. {own}'.", line.text)
+    return None
+
+
+def _pair(line: _Signed, below: _Signed | None) -> str:
+    return f"{line.text} / {below.text}" if below else line.text
