@@ -243,36 +243,47 @@ def row_geometry(root: etree._Element, styles_root: etree._Element | None) -> Ro
     """The appendix table's geometry (the table whose rows loop over ``appendix.rows``), or the
     defaults of the bundled template when there is none."""
     body = root.find(f"{W}body")
-    if body is None:
-        return DEFAULT_GEOMETRY
-    tbl = next((t for t in body.iter(f"{W}tbl") if "appendix.rows" in _text(t)), None)
-    if tbl is None:
+    tbl = None if body is None else next(
+        (t for t in body.iter(f"{W}tbl") if "appendix.rows" in _text(t)), None)
+    if body is None or tbl is None:
         return DEFAULT_GEOMETRY
     grid = [_int(col, "w") for col in tbl.findall(f"{W}tblGrid/{W}gridCol")]
     rows = [tr for tr in tbl.findall(f"{W}tr") if "row.cells" in _text(tr)]
     if not grid or not rows:
         return DEFAULT_GEOMETRY
-    mar = tbl.find(f"{W}tblPr/{W}tblCellMar")
-    margins = _int(mar.find(f"{W}left") if mar is not None else None, "w", 108) + _int(
-        mar.find(f"{W}right") if mar is not None else None, "w", 108)
-    widths: dict[str, float] = {}
-    text_style = ""
-    col = 0
-    for tc in rows[-1].findall(f"{W}tc"):
-        span = _int(tc.find(f"{W}tcPr/{W}gridSpan"), "val", 1) or 1
-        width_pt = max(sum(grid[col:col + span]) - margins, 100) / 20
-        col += span
-        m = _FIELD.search(_text(tc))
-        if m:
-            name = m.group(1) or m.group(2) or ("number" if m.group(3) == "number" else "text")
-            widths[name] = width_pt
-            if name == "text":
-                p = tc.find(f"{W}p")
-                text_style = _style(p) if p is not None else ""
+    widths, text_style = _column_widths(rows[-1], grid, _cell_margins(tbl))
     size, spacing, line = _Styles(styles_root).metrics(text_style or "Normal")
     area = section_areas(body).get(_top(tbl, body), _area(None))
     return RowGeometry(widths=widths or DEFAULT_GEOMETRY.widths, size_pt=size, line_factor=line,
                        spacing_pt=spacing, split_above_pt=area.height_pt / 3)
+
+
+def _cell_margins(tbl: etree._Element) -> int:
+    """The left and right cell margins of a table, in twips (Word's default 108 each)."""
+    mar = tbl.find(f"{W}tblPr/{W}tblCellMar")
+    return sum(_int(mar.find(f"{W}{side}") if mar is not None else None, "w", 108)
+               for side in ("left", "right"))
+
+
+def _column_widths(row: etree._Element, grid: list[int], margins: int) -> tuple[dict[str, float], str]:
+    """The text width (pt) of each field's column in a task row ("text", "number", or the
+    cell's name), and the paragraph style of the task text's cell."""
+    widths: dict[str, float] = {}
+    text_style = ""
+    col = 0
+    for tc in row.findall(f"{W}tc"):
+        span = _int(tc.find(f"{W}tcPr/{W}gridSpan"), "val", 1) or 1
+        width_pt = max(sum(grid[col:col + span]) - margins, 100) / 20
+        col += span
+        m = _FIELD.search(_text(tc))
+        if not m:
+            continue
+        name = m.group(1) or m.group(2) or ("number" if m.group(3) == "number" else "text")
+        widths[name] = width_pt
+        p = tc.find(f"{W}p") if name == "text" else None
+        if p is not None:
+            text_style = _style(p)
+    return widths, text_style
 
 
 # ---------------------------------------------------------------------------------------------
