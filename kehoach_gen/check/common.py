@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -67,24 +67,27 @@ class Spec:
         return ", ".join(parts)
 
 
+# each way a look can differ from its spec: (test, what to say); the size and the alignment,
+# which quote the look's own values, are judged in look_problems
+_LOOK_CHECKS: tuple[tuple[Callable[[Look, Spec], bool], str], ...] = (
+    (lambda look, spec: spec.bold is True and not look.bold, "chưa in đậm"),
+    (lambda look, spec: spec.bold is False and look.any_bold, "không được in đậm"),
+    (lambda look, spec: spec.italic is True and not look.italic, "chưa in nghiêng"),
+    (lambda look, spec: spec.italic is False and look.any_italic, "không được in nghiêng"),
+    (lambda look, spec: spec.case == "upper" and not is_upper(look.text), "chưa viết chữ in hoa"),
+    (lambda look, spec: spec.case == "normal" and is_upper(look.text),
+     "không được viết toàn chữ in hoa"),
+)
+
+
 def look_problems(look: Look, spec: Spec) -> list[str]:
+    """What in ``look`` differs from ``spec``, each in a few words."""
     out = []
     lo, hi = spec.size or (0, 1000)
     bad = [s for s in look.sizes if s is None or not lo <= s <= hi]
     if bad:
         out.append("cỡ chữ " + ", ".join(pt(s) for s in bad) + " pt")
-    if spec.bold is True and not look.bold:
-        out.append("chưa in đậm")
-    if spec.bold is False and look.any_bold:
-        out.append("không được in đậm")
-    if spec.italic is True and not look.italic:
-        out.append("chưa in nghiêng")
-    if spec.italic is False and look.any_italic:
-        out.append("không được in nghiêng")
-    if spec.case == "upper" and not is_upper(look.text):
-        out.append("chưa viết chữ in hoa")
-    if spec.case == "normal" and is_upper(look.text):
-        out.append("không được viết toàn chữ in hoa")
+    out += [say for test, say in _LOOK_CHECKS if test(look, spec)]
     if spec.centred and look.align != "center":
         out.append(f"đang căn {ALIGN_NAMES.get(look.align, look.align)}, chưa căn giữa")
     return out

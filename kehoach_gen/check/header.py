@@ -166,23 +166,32 @@ def date_problems(text: str, draft_ok: bool = True) -> list[str]:
     loose = loose_date(text)
     if not loose:
         return ["không đúng dạng 'ngày … tháng … năm …'"]
-    out = []
-    if ", ngày" not in text:
-        out.append("thiếu dấu phẩy sau địa danh")
     d, mo, y = loose
-    if d.isdigit() and len(d) == 1 and d != "0":
-        out.append(f"ngày dưới 10 phải có số 0 đứng trước ({int(d):02d})")
-    elif d and not re.fullmatch(r"0[1-9]|[12]\d|3[01]", d):
-        out.append(f"ngày '{d}' không hợp lệ")
-    if mo in ("1", "2"):
-        out.append(f"tháng {mo} phải viết '0{mo}'")
-    elif re.fullmatch(r"0[3-9]", mo):
-        out.append(f"tháng {int(mo)} không có số 0 đứng trước")
-    elif mo and not re.fullmatch(r"0[12]|[3-9]|1[0-2]", mo):
-        out.append(f"tháng '{mo}' không hợp lệ")
+    out = [] if ", ngày" in text else ["thiếu dấu phẩy sau địa danh"]
+    out += _day_problems(d) + _month_problems(mo)
     if not re.fullmatch(r"\d{4}", y):
         out.append("năm phải ghi đủ 4 chữ số")
     return out or ["không đúng dạng 'ngày … tháng … năm …'"]
+
+
+def _day_problems(d: str) -> list[str]:
+    """A day is written with two digits ("05")."""
+    if d.isdigit() and len(d) == 1 and d != "0":
+        return [f"ngày dưới 10 phải có số 0 đứng trước ({int(d):02d})"]
+    if d and not re.fullmatch(r"0[1-9]|[12]\d|3[01]", d):
+        return [f"ngày '{d}' không hợp lệ"]
+    return []
+
+
+def _month_problems(mo: str) -> list[str]:
+    """January and February are written "01", "02"; March to December without a zero."""
+    if mo in ("1", "2"):
+        return [f"tháng {mo} phải viết '0{mo}'"]
+    if re.fullmatch(r"0[3-9]", mo):
+        return [f"tháng {int(mo)} không có số 0 đứng trước"]
+    if mo and not re.fullmatch(r"0[12]|[3-9]|1[0-2]", mo):
+        return [f"tháng '{mo}' không hợp lệ"]
+    return []
 
 
 def _real_date(day: str, month: str, year: str) -> bool:
