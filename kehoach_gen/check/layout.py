@@ -52,7 +52,7 @@ class Folds:
     from the first :data:`HEAD` characters of every paragraph, folded together in one pass.
     Both folds are kept with the paragraph's core (its text never changes)."""
 
-    HEAD = 64
+    HEAD = 32  # the longest question is 12 folded characters; folding costs per character
 
     def __init__(self, paras: list[Para]) -> None:
         self._paras = paras

@@ -49,9 +49,13 @@ _NAME = re.compile(rf"{_WORD.pattern}(?:{_AFTER}{_WORD.pattern}){{0,{MAX_WORDS -
 Mention = tuple[str, tuple[str, ...], int, tuple[int, ...]]
 
 
-def _mentions_at(text: str, low: str, noun: str, start: int, at: int) -> Mention | None:
+def _mentions_at(text: str, low: str, noun: str, start: int, at: int, base: int = 0
+                 ) -> Mention | None:
     """The mention whose noun (as found in ``low``, the lower case of ``text``) spans
-    ``start:at``: None inside a word, or when no capitalised word or number follows."""
+    ``start:at``: None inside a word, or when no capitalised word or number follows. ``text``
+    may be texts joined by :data:`~.scan.SEPARATOR` (which is neither a letter, a digit nor
+    a space, so that nothing here reads past it), the mention's text starting at ``base``:
+    its places are then counted from there."""
     if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
         return None
     if at >= len(text) or not (text[at].isupper() or text[at].isdigit()):
@@ -60,7 +64,8 @@ def _mentions_at(text: str, low: str, noun: str, start: int, at: int) -> Mention
     if name is None:
         return None
     words, ends = _split_name(name.group())
-    return _LEVEL.get(noun, noun), words, start, tuple(at + e for e in ends)
+    at -= base
+    return _LEVEL.get(noun, noun), words, start - base, tuple(at + e for e in ends)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -100,15 +105,13 @@ def _all_mentions(texts: Texts) -> dict[int, tuple[Mention, ...]]:
     if len(low.joined) != len(nfc.joined):  # offsets would drift: one text at a time
         return {k: found for k, t in enumerate(nfc.joined.split(SEPARATOR))
                 if (found := _mentions(t))}
-    parts = nfc.joined.split(SEPARATOR) if nfc.count else []
-    lows = low.joined.split(SEPARATOR) if low.count else []
+    text, small = nfc.joined, low.joined
     starts = [0, *low.ends[:-1]]
     out: dict[int, list[Mention]] = {}
     for noun, pattern in _NOUNS:
-        for m in pattern.finditer(low.joined):
+        for m in pattern.finditer(small):
             k = low.index(m.start())
-            base = starts[k]
-            one = _mentions_at(parts[k], lows[k], noun, m.start() - base, m.end() - base)
+            one = _mentions_at(text, small, noun, m.start(), m.end(), starts[k])
             if one is not None:
                 out.setdefault(k, []).append(one)
     return {k: tuple(sorted(v, key=lambda m: m[2])) for k, v in out.items()}

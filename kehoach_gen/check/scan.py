@@ -40,6 +40,19 @@ class Scan:
         ends = self.ends
         return {bisect_right(ends, m.start()) for m in pattern.finditer(self.joined)}
 
+    def containing(self, *words: str) -> set[int]:
+        """Indexes of the texts that contain one of ``words`` (plain strings, none holding the
+        separator): ``str.find`` runs at C speed where a regex steps character by character,
+        and after a hit the search resumes at the next text, so each text is found once."""
+        joined, ends, found = self.joined, self.ends, set()
+        for word in words:
+            at = joined.find(word)
+            while at >= 0:
+                k = bisect_right(ends, at)
+                found.add(k)
+                at = joined.find(word, ends[k]) if k < len(ends) else -1
+        return found
+
     def map(self, change: Callable[[str], str]) -> Scan:
         """The scan of every text changed by ``change``, a change made character by character
         that leaves the separator alone (NFC, lower case)."""
@@ -112,17 +125,19 @@ def remember_facts(cores: Iterable[Core]) -> None:
     if not new:
         return
     texts = Texts([c.text for c in new])
+    blanks = {f.name: f.blank for f in FACTS}
+    for c in new:  # every fact blank at first, in one update: most texts have none
+        c.memo.update(blanks)
     for f in FACTS:
         if f.compute_all is not None:
-            found = f.compute_all(texts)
-            for k, c in enumerate(new):
-                c.memo[f.name] = found.get(k, f.blank)
+            for k, value in f.compute_all(texts).items():
+                new[k].memo[f.name] = value
             continue
-        hits = f.candidates(texts) if f.candidates is not None else None
+        hits = f.candidates(texts) if f.candidates is not None else range(len(new))
         compute = f.compute
         assert compute is not None
-        for k, c in enumerate(new):
-            c.memo[f.name] = compute(c.text) if hits is None or k in hits else f.blank
+        for k in hits:
+            new[k].memo[f.name] = compute(new[k].text)
     for c in new:
         c.memo[_DONE] = True
 
@@ -152,12 +167,14 @@ def each(doc: DocModel, key: Any, value: Callable[[Para], T | None], *,
     """``(p, value(p))`` for every paragraph, in :func:`every_para` order (``body_only``:
     :attr:`DocModel.paras` alone), whose value is not empty.
 
-    A block always holds the same paragraphs in the same order, so what they give is kept
-    with the block: a document skips every block read before but for what it found there,
+    A block of the process cache always holds the same paragraphs in the same order, so what
+    they give is kept with the block: a document skips every block read before but for what it found there,
     and only the new blocks' paragraphs are looked at (``prepare`` is given them first).
     ``formatted`` values also depend on the style sheet, and are asked of every paragraph
     when the document counts the formats it uses."""
-    if formatted and doc.counting:
+    if not doc.shared_blocks or (formatted and doc.counting):
+        # blocks no other document will show (a long body parsed whole): nothing to keep
+        # with them, every paragraph is asked once (``counting`` asks every one anyway)
         paras = list(doc.paras if body_only else every_para(doc))
         if prepare is not None:
             prepare(paras)

@@ -14,7 +14,7 @@ from .common import Ctx
 from .layout import Unit
 from .report import Finding
 from .rules import rule
-from .scan import Fact, each, fact, remember_facts
+from .scan import Fact, Texts, each, fact, remember_facts
 from .words import fold, squash
 
 BORDERLESS = rule("ND30-BORDERLESS", "Bảng phần đầu và bảng nơi nhận/chữ ký không có đường viền.")
@@ -261,7 +261,18 @@ def _city_hits(text: str) -> tuple[CityHit, ...]:
     return tuple(out)
 
 
-fact(Fact(_CITY, (), _city_hits, lambda texts: texts.raw.which(_ABOVE_PHRASE)))
+# Every _ABOVE_PHRASE match is in the lower case of the NFC text, as one of these: their
+# letters match only their own capitals under re.IGNORECASE (unlike "i", "k" or "s"), and NFC
+# composes no combining mark into a letter followed by another letter or a space (the last
+# letter of the phrase is left out: a mark after it may compose with it).
+_ABOVE_HINT = ("trên địa bàn thành ph", "trên địa bàn tỉn")
+
+
+def _city_candidates(texts: Texts) -> set[int]:
+    return texts.lower.containing(*_ABOVE_HINT)
+
+
+fact(Fact(_CITY, (), _city_hits, _city_candidates))
 
 
 def check_city(ctx: Ctx) -> Iterator[Finding]:

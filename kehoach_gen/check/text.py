@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ooxml.document import Para
-from ..ooxml.styles import Font
+from ..ooxml.styles import Font, RunProps
 from .common import Ctx
 from .report import Finding, Severity
 from .rules import Rule, rule
@@ -56,28 +56,45 @@ def _run_facts(ctx: Ctx, p: Para) -> RunFacts:
     memo = ctx.doc.formatted(p)
     found: RunFacts | None = memo.get("run facts")
     if found is None:
-        direct: set[str] = set()
-        styled: dict[Font, None] = {}
-        colours: set[str] = set()
-        styled_colours: dict[tuple[str, str], None] = {}
-        for text, rp in zip(p.texts, props, strict=True):
-            for slot in _font_slots(text):
-                font: Font = getattr(rp, slot)
-                if font.name and font.name.strip().casefold() == "times new roman":
-                    continue
-                if font.kind == "direct" and not font.theme:
-                    direct.add(font.name or "?")
-                else:
-                    styled.setdefault(font, None)
-            if not text.strip() or rp.colour in ("000000", "AUTO"):
-                continue
-            if rp.colour_direct:
-                colours.add(rp.colour)
-            else:
-                styled_colours.setdefault((rp.colour_source, rp.colour), None)
-        found = memo["run facts"] = (tuple(sorted(direct)), tuple(styled),
-                                     tuple(sorted(colours)), tuple(styled_colours))
+        runs = [_one_run(ctx, text, rp) for text, rp in zip(p.texts, props, strict=True)]
+        found = memo["run facts"] = runs[0] if len(runs) == 1 else _merged(runs)
     return found
+
+
+def _one_run(ctx: Ctx, text: str, rp: RunProps) -> RunFacts:
+    """:func:`_run_facts` of one run. It reads of the text only which font slots it uses
+    and whether it shows ink, so runs of one format read alike are judged once per check."""
+    key = ("run facts", id(rp), tuple(_font_slots(text)), bool(text.strip()))
+    found: RunFacts | None = ctx.memo.get(key)
+    if found is None:  # (RunProps are the style sheet's, alive all along: ids stay theirs)
+        found = ctx.memo[key] = _judge_run(text, rp)
+    return found
+
+
+def _judge_run(text: str, rp: RunProps) -> RunFacts:
+    direct: set[str] = set()
+    styled: dict[Font, None] = {}
+    for slot in _font_slots(text):
+        font: Font = getattr(rp, slot)
+        if font.name and font.name.strip().casefold() == "times new roman":
+            continue
+        if font.kind == "direct" and not font.theme:
+            direct.add(font.name or "?")
+        else:
+            styled.setdefault(font, None)
+    if not text.strip() or rp.colour in ("000000", "AUTO"):
+        return tuple(sorted(direct)), tuple(styled), (), ()
+    if rp.colour_direct:
+        return tuple(sorted(direct)), tuple(styled), (rp.colour,), ()
+    return tuple(sorted(direct)), tuple(styled), (), ((rp.colour_source, rp.colour),)
+
+
+def _merged(runs: list[RunFacts]) -> RunFacts:
+    """The facts of several runs together: sets sorted, the rest in order, once each."""
+    return (tuple(sorted({f for run in runs for f in run[0]})),
+            tuple(dict.fromkeys(f for run in runs for f in run[1])),
+            tuple(sorted({c for run in runs for c in run[2]})),
+            tuple(dict.fromkeys(c for run in runs for c in run[3])))
 
 
 def _fonts(ctx: Ctx) -> Callable[[Para], tuple[tuple[str, ...], tuple[Font, ...]] | None]:
@@ -158,8 +175,10 @@ _UNIT_TAIL = re.compile(r",? (Xã|Phường|Đặc khu) (\w)")
 # every casing of the body names once lower-cased (none of these letters matches another
 # character than its capital under re.IGNORECASE; "i" would: "ı"); a unit name between
 # spaces is in every _UNIT_TAIL match.
-_NAMES_HINT = re.compile("(?:ban|đồng) nhân dân")
-_UNIT_HINT = re.compile(" (?:Xã|Phường|Đặc khu) ")
+_NAMES_HINT = ("ban nhân dân", "đồng nhân dân")
+_UNIT_HINT = (" Xã ", " Phường ", " Đặc khu ")
+# every _TEMPLATE_TAG match is one of these
+_TAG_HINT = ("{{", "}}", "{%", "%}", "{#", "#}", "[^")
 _TEXT = "text findings"
 
 Found = tuple[Rule, str, str, "Severity | None", "str | None"]  # ctx.find's arguments
@@ -168,8 +187,9 @@ Found = tuple[Rule, str, str, "Severity | None", "str | None"]  # ctx.find's arg
 def _text_candidates(texts: Texts) -> set[int]:
     if not texts.raw.normalized():  # every paragraph is read
         return set(range(texts.raw.count))
-    return texts.raw.which(_TEMPLATE_TAG) | texts.lower.which(_NAMES_HINT) | texts.raw.which(
-        _UNIT_HINT)
+    raw = texts.raw
+    return raw.containing(*_TAG_HINT) | texts.lower.containing(*_NAMES_HINT) | raw.containing(
+        *_UNIT_HINT)
 
 
 def _text_findings(text: str) -> tuple[Found, ...]:

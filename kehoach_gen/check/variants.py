@@ -75,15 +75,14 @@ def _spellings(text: str) -> tuple[Spelling, ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def _first_words() -> tuple[re.Pattern[str], ...]:
-    """A literal pattern per first word of a spelling: searched one by one, they rule out
+def _first_words() -> tuple[str, ...]:
+    """The first word of each spelling: searched one by one as plain strings, they rule out
     most paragraphs far faster than the alternation itself."""
-    words = sorted({v.split()[0] for group in variant_groups() for v in group})
-    return tuple(re.compile(re.escape(w)) for w in words)
+    return tuple(sorted({v.split()[0] for group in variant_groups() for v in group}))
 
 
 def _candidates(texts: Texts) -> set[int]:
-    return set().union(*(texts.lower.which(w) for w in _first_words()))
+    return texts.lower.containing(*_first_words())
 
 
 fact(Fact(_SPELLINGS, (), _spellings, _candidates))

@@ -5,12 +5,20 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_FEW_MARKS = 8  # Vietnamese has five tone marks and three letter marks
+
 
 def _strip_marks(s: str) -> str:
-    """``s`` without its combining marks (a regex over the few marks it holds: faster than
-    testing every character)."""
-    marks = "".join(c for c in set(s) if unicodedata.combining(c))
-    return re.sub(f"[{re.escape(marks)}]", "", s) if marks else s
+    """``s`` without its combining marks. The few marks it holds are each removed by
+    ``str.replace``, a pass at C speed several times faster than a regex over the text (or
+    testing every character); past :data:`_FEW_MARKS` of them, one regex pass, so that a
+    text of many marks is not read once per mark."""
+    marks = [c for c in set(s) if unicodedata.combining(c)]
+    if len(marks) > _FEW_MARKS:
+        return re.sub(f"[{re.escape(''.join(marks))}]", "", s)
+    for mark in marks:
+        s = s.replace(mark, "")
+    return s
 
 
 def fold(s: str) -> str:

@@ -28,10 +28,16 @@ from .text import own_runs, run_parts, run_text
 
 P_STYLE = qn("w:pStyle")
 _ITEMS = frozenset({P, TBL, SECT_PR})  # what the walk takes from a body, through containers
+_BODY = qn("w:body")
 
 _RID = f"{{{R_NS}}}id"
 _PRST_GEOM = f"{{{A_NS}}}prstGeom"
 _VML_LINE = f"{{{VML_NS}}}line"
+
+
+# not looked for yet (not the core itself: a core referring to itself would live until the
+# garbage collector finds the cycle, and a long document's cores would all wait for it)
+_UNSEEN = object()
 
 
 class Core:
@@ -55,7 +61,7 @@ class Core:
         self.runs, self.texts, self.rprs = runs, texts, rprs
         ppr = self.ppr = first_child(el, P_PR)
         self.style: str | None = None if ppr is None else attr(first_child(ppr, P_STYLE), "val")
-        self._sect: Any = self  # not looked for yet
+        self._sect: Any = _UNSEEN
         self.text = "".join(texts)
         self.boxes: list[El] | None = None  # the paragraphs of its text boxes, when asked
         self.table_key = None if tbl is None else StyleSheet.table_key(tbl)
@@ -67,7 +73,7 @@ class Core:
 
     def sect(self) -> El | None:
         """The sectPr this paragraph ends its section with, if any."""
-        if self._sect is self:
+        if self._sect is _UNSEEN:
             self._sect = None if self.ppr is None else first_child(self.ppr, SECT_PR)
         found: El | None = self._sect
         return found
@@ -104,7 +110,7 @@ class Resolved:
     """What a core's formatting resolves to under one style sheet, and what checks derived
     from it (``memo``, keyed by each check): the same for every document that shows it."""
 
-    __slots__ = ("sheet", "props", "look", "align", "para_props", "memo")
+    __slots__ = ("sheet", "props", "look", "align", "para_props", "shape", "memo")
 
     def __init__(self, sheet: StyleSheet):
         self.sheet = sheet
@@ -112,6 +118,7 @@ class Resolved:
         self.look: Look | None = None
         self.align: str | None = None
         self.para_props: tuple[Any, ParaProps] | None = None  # (its key, the layout)
+        self.shape: Shape | None = None  # what it shares with paragraphs formatted alike
         self.memo: dict[Any, Any] = {}
 
 
@@ -256,12 +263,24 @@ def _count(block: Block, tag: str) -> int:
     return counts[tag]
 
 
+def _ends_sections(block: Block) -> set[El]:
+    """The paragraphs of the block that may end a section (those with a sectPr in a pPr),
+    found inside libxml2: a document has a few, and no other paragraph's pPr is searched.
+    (The set keeps them alive: each stays the same Python object while the block lives.)"""
+    found: set[El] | None = block.memo.get("ends sections")
+    if found is None:
+        found = block.memo["ends sections"] = {
+            up.getparent() for s in block.el.iter(SECT_PR)
+            if (up := s.getparent()) is not None and up.tag == P_PR}
+    return found
+
+
 def _items(el: El) -> list[El]:
-    """What the walk takes from one top-level child of the body (looking through content
-    controls and custom XML, as :func:`~.element.flatten` does over the whole body)."""
+    """What the walk takes from one block: a top-level child of the body, or the whole body
+    (looking through content controls and custom XML, as :func:`~.element.flatten` does)."""
     if el.tag in _ITEMS:
         return [el]
-    return list(flatten(el, _ITEMS)) if el.tag in CONTAINERS else []
+    return list(flatten(el, _ITEMS)) if el.tag in CONTAINERS or el.tag == _BODY else []
 
 
 # one style sheet per (styles, numbering, theme) parts: its resolutions serve every document
@@ -320,6 +339,9 @@ class DocModel:
         # a body parsed whole (not from the cache) is counted whole, its blocks one by one
         whole = package.whole_body
         counted = [Block(whole)] if whole is not None else blocks
+        # blocks of the process cache: what readers keep in them serves the next document;
+        # a body parsed whole has blocks of its own, that no other document will show
+        self.shared_blocks = whole is None
         for tag, cap in (("w:p", max_paragraphs), ("w:r", max_runs)):
             found = sum(_count(b, tag) for b in counted) + sum(
                 _count(b, tag) for b in dict.fromkeys(others))
@@ -350,6 +372,7 @@ class DocModel:
         self.parts = self._header_parts()
         self._looks: dict[tuple[int, tuple[int, ...]], Look] = {}
         self._formats: dict[Any, tuple[bool, _Format]] = {}
+        self._shapes: dict[Any, Shape] = {}
         self._run_props: dict[tuple[int, int], tuple[RunProps, El | None]] = {}
 
     # -- walking the body
@@ -361,12 +384,13 @@ class DocModel:
         for block in blocks:
             self._cores = block.memo.setdefault("cores", {})
             start, extra_start = len(self.paras), len(self.extra)
+            sections_inside = _ends_sections(block)
             for item in _items(block.el):
                 sec = self.sections[-1]
                 if item.tag == P:
                     p = self._para(item, f"đoạn {n_top + 1}", top_run, top=True)
                     n_top += 1
-                    sect = p.core.sect()
+                    sect = p.core.sect() if item in sections_inside else None
                     if sect is not None:  # this paragraph ends its section
                         sec.sectpr = sect
                         self.sections.append(Section(len(self.sections), None))
@@ -568,11 +592,21 @@ class DocModel:
             run_props, el, tbl = self.sheet.run_props, core.el, core.tbl
             res.props = [run_props(r, el, tbl, key)
                          for r, key in zip(core.runs, core.run_keys(), strict=True)]
+        self._count_props(core)
+        p._props = res.props
+        return res.props
+
+    def _count_props(self, core: Core) -> None:
+        """Count the run formats of ``core`` as used by this document (when it counts)."""
         if self._formats_left is not None and id(core) not in self._counted_props:
             self._counted_props[id(core)] = core
             self._use(self._seen_runs, core.run_keyset())
-        p._props = res.props
-        return res.props
+
+    def _count_align(self, core: Core) -> None:
+        """Count the alignment of ``core`` as used by this document (when it counts)."""
+        if self._formats_left is not None and id(core) not in self._counted_aligns:
+            self._counted_aligns[id(core)] = core
+            self._use(self._seen_aligns, (core.para_key(),))
 
     def run_props(self, r: El | None, p: Para) -> RunProps:
         """The resolved look of run ``r`` shown in ``p`` (one of its runs or not)."""
@@ -594,22 +628,26 @@ class DocModel:
         res = self._resolved(core)
         if res.align is None:
             res.align = self.sheet.alignment(core.el, core.tbl, core.para_key())
-        if self._formats_left is not None and id(core) not in self._counted_aligns:
-            self._counted_aligns[id(core)] = core
-            self._use(self._seen_aligns, (core.para_key(),))
+        self._count_align(core)
         return res.align
 
     def para_props(self, p: Para) -> ParaProps:
         if p._pprops is not None:
             return p._pprops
         core = p.core
-        res = self._resolved(core)
         look = self.look(p)  # its size sets the indent of a paragraph indented in characters
+        res = self._resolved(core)
         if res.para_props is None:
-            sizes = [s for s in look.sizes if s]
-            char_pt = max(sizes, default=14.0)
-            res.para_props = ((core.para_key(), char_pt),
-                              self.sheet.para_props(core.el, core.tbl, char_pt, core.para_key()))
+            shape = res.shape  # (its layout: by its pPr and its sizes, both the shape's)
+            if shape is not None and shape.layout is not None:
+                res.para_props = shape.layout
+            else:
+                sizes = [s for s in look.sizes if s]
+                char_pt = max(sizes, default=14.0)
+                res.para_props = ((core.para_key(), char_pt), self.sheet.para_props(
+                    core.el, core.tbl, char_pt, core.para_key()))
+                if shape is not None:
+                    shape.layout = res.para_props
         if self._formats_left is not None and id(core) not in self._counted_layouts:
             self._counted_layouts[id(core)] = core
             self._use(self._seen_layouts, (res.para_props[0],))
@@ -623,15 +661,10 @@ class DocModel:
     def look(self, p: Para, runs: Sequence[El] | None = None) -> Look:
         """Displayed text and formatting of the text runs (all of them, or ``runs``)."""
         if runs is None:
-            if p._look is not None:
-                return p._look
-            res = self._resolved(p.core)
-            props = self.props(p)
-            align = self.alignment(p)
-            if res.look is None:
-                res.look = self._make_look(p, p.texts, props, align)
-            p._look = res.look
-            return res.look
+            found = p._look
+            if found is None:
+                found = p._look = self._own_look(p)
+            return found
         chosen = list(runs)
         key = (id(p.el), tuple(map(id, chosen)))
         found = self._looks.get(key)
@@ -649,18 +682,59 @@ class DocModel:
             self._looks[key] = found
         return found
 
-    def _make_look(self, p: Para, texts: Sequence[str], props: Sequence[RunProps],
-                   align: str) -> Look:
-        inked = tuple(bool(t.strip()) for t in texts)
+    def _own_look(self, p: Para) -> Look:
+        """The look of all of ``p``'s runs, and their formats and alignment on the way.
+
+        A long document repeats a few formats over thousands of paragraphs: paragraphs with
+        the same pPr, run properties, paragraph style, table style and the same runs inked
+        (the *shape* of :func:`_shape_key`) look alike but for their text, so the runs'
+        formats, the alignment and the sizes, bold and italic are resolved once per shape
+        and document, and each further paragraph of that shape only gets its own text."""
+        core = p.core
+        res = self._resolved(core)
+        if res.look is not None:  # resolved for a document before: counted for this one
+            self.props(p)
+            self.alignment(p)
+            return res.look
+        inked = tuple(bool(t.strip()) for t in core.texts)
+        key = _shape_key(core, inked)
+        shape = self._shapes.get(key)
+        if shape is None:
+            props, align = self.props(p), self.alignment(p)
+            shape = self._shapes[key] = Shape(props, align, *self._format_of(props, inked))
+        else:  # the same formats: the style sheet gave them for this shape already
+            if res.props is None:
+                res.props = shape.props
+            if res.align is None:
+                res.align = shape.align
+            self._count_props(core)
+            self._count_align(core)
+            p._props = res.props
+        res.shape = shape
+        sizes, bold, any_bold, italic, any_italic = shape.format
+        res.look = Look(_shown(core.texts, shape.props) if shape.caps else p.text, sizes, bold,
+                        any_bold, italic, any_italic, shape.align)
+        return res.look
+
+    def _format_of(self, props: Sequence[RunProps], inked: tuple[bool, ...]
+                   ) -> tuple[bool, _Format]:
+        """:func:`_format` of runs of these formats, these inked, once per document."""
         key = (tuple(map(id, props)), inked)  # RunProps are the style sheet's, alive all along
         found = self._formats.get(key)
         if found is None:
             found = self._formats[key] = _format(props, inked)
-        caps, (sizes, bold, any_bold, italic, any_italic) = found
+        return found
+
+    def _make_look(self, p: Para, texts: Sequence[str], props: Sequence[RunProps],
+                   align: str) -> Look:
+        inked = tuple(bool(t.strip()) for t in texts)
+        caps, (sizes, bold, any_bold, italic, any_italic) = self._format_of(props, inked)
         if caps:
-            shown = "".join(t.upper() if rp.caps else t for t, rp in zip(texts, props, strict=True))
+            shown = _shown(texts, props)
+        elif texts is p.texts:
+            shown = p.text
         else:
-            shown = p.text if texts is p.texts else "".join(texts)
+            shown = "".join(texts)
         return Look(shown, sizes, bold, any_bold, italic, any_italic, align)
 
     def lines(self, p: Para) -> list[tuple[str, list[El]]]:
@@ -692,6 +766,30 @@ class DocModel:
 
 
 _Format = tuple[tuple[float | None, ...], bool, bool, bool, bool]
+
+
+class Shape:
+    """What paragraphs formatted alike share (see :meth:`DocModel._own_look`): their runs'
+    formats, alignment, whether a run shows capitals, sizes / bold / italic, and their
+    layout once asked for (with its key)."""
+
+    __slots__ = ("props", "align", "caps", "format", "layout")
+
+    def __init__(self, props: list[RunProps], align: str, caps: bool, format_: _Format):
+        self.props, self.align, self.caps, self.format = props, align, caps, format_
+        self.layout: tuple[Any, ParaProps] | None = None
+
+
+def _shape_key(core: Core, inked: tuple[bool, ...]) -> Any:
+    """Everything the look of a paragraph's runs depends on but their text: its layout key
+    (pPr, table style), its runs' keys (rPr, paragraph style, table style) and which runs
+    show ink."""
+    return core.para_key(), tuple(core.run_keys()), inked
+
+
+def _shown(texts: Sequence[str], props: Sequence[RunProps]) -> str:
+    """The text as shown, in capitals where a run's format says so."""
+    return "".join(t.upper() if rp.caps else t for t, rp in zip(texts, props, strict=True))
 
 
 def _format(props: Sequence[RunProps], inked: Sequence[bool]) -> tuple[bool, _Format]:

@@ -272,7 +272,8 @@ class Package:
 
     # -- the body
     def body_blocks(self) -> list[Block]:
-        """The top-level blocks of the main document's body, in order (each with its memo)."""
+        """The top-level blocks of the main document's body, in order (each with its memo), or
+        the body as one block when it was parsed whole (:attr:`whole_body`)."""
         xml = self.blob(self.main)
         assert xml is not None  # checked when the package was opened
         if cache.enabled():
@@ -286,15 +287,18 @@ class Package:
                 blocks = _cached_blocks(*split)
                 if blocks is not None:
                     return blocks
-        return [Block(el) for el in self._whole_body(xml)]
+        # one block, the body itself: no later document shows it, so a block per paragraph
+        # would only cost a block (and a readers' memo) per paragraph
+        body = self._whole_body(xml)
+        return [] if body is None else [Block(body)]
 
-    def _whole_body(self, xml: bytes) -> list[El]:
+    def _whole_body(self, xml: bytes) -> El | None:
         try:
             root = parse_oxml(xml)
         except etree.XMLSyntaxError as exc:
             raise self._broken(exc) from None
         body = self.whole_body = root.find(f"{{{W_NS}}}body")
-        return [] if body is None else list(body)
+        return body
 
 
 def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
