@@ -15,13 +15,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from lxml import etree
 
 from . import cache
 from .element import CONTAINERS, El, attr, count, first_child, flatten, parse_xml
 from .ns import A_NS, FALLBACK, P_PR, R_NS, SECT_PR, TBL, TXBX_CONTENT, VML_NS, P, qn
-from .opc import RT_NUMBERING, RT_SETTINGS, RT_STYLES, RT_THEME, XML_PART_TYPES, Block, Package
+from .opc import RT_FOOTNOTES, RT_NUMBERING, RT_SETTINGS, RT_STYLES, RT_THEME, XML_PART_TYPES, Block, Package
 from .styles import SOLID, ParaProps, RunProps, StyleSheet, TooManyFormats, signature
 from .tables import grid_cells, table_rows
 from .text import own_runs, run_parts, run_text
@@ -824,7 +823,7 @@ def _visible_in(q: El, container: El) -> bool:
     return True
 
 
-FOOTNOTES = RT.FOOTNOTES
+FOOTNOTES = RT_FOOTNOTES
 
 
 def related_root(document: Any, reltype: str) -> El | None:

@@ -56,6 +56,7 @@ from .package import (
 CT_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 _RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
 RT_OFFICE_DOCUMENT = _RT + "officeDocument"
+RT_FOOTNOTES = _RT + "footnotes"
 RT_STYLES, RT_NUMBERING, RT_THEME, RT_SETTINGS = (
     _RT + t for t in ("styles", "numbering", "theme", "settings"))
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
