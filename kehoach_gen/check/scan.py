@@ -175,15 +175,32 @@ def each(doc: DocModel, key: Any, value: Callable[[Para], T | None], *,
     if not doc.shared_blocks or (formatted and doc.counting):
         # blocks no other document will show (a long body parsed whole): nothing to keep
         # with them, every paragraph is asked once (``counting`` asks every one anyway)
-        paras = list(doc.paras if body_only else every_para(doc))
-        if prepare is not None:
-            prepare(paras)
-        for p in paras:
-            found = value(p)
-            if found:
-                yield p, found
+        yield from _asked(list(doc.paras if body_only else every_para(doc)), value, prepare)
         return
     memo_key = (key, doc.sheet) if formatted else key
+    _remember_new_blocks(doc, memo_key, value, prepare)
+    yield from _remembered(doc, memo_key, 0)
+    if body_only:
+        return
+    yield from _remembered(doc, memo_key, 1)
+    yield from _asked([p for part in doc.parts for p in part.paras], value, prepare)
+
+
+def _asked(paras: list[Para], value: Callable[[Para], T | None],
+           prepare: Callable[[list[Para]], None] | None) -> Iterator[tuple[Para, T]]:
+    """``(p, value(p))`` for each of ``paras`` whose value is not empty, asked now."""
+    if prepare is not None:
+        prepare(paras)
+    for p in paras:
+        found = value(p)
+        if found:
+            yield p, found
+
+
+def _remember_new_blocks(doc: DocModel, memo_key: Any, value: Callable[[Para], Any],
+                         prepare: Callable[[list[Para]], None] | None) -> None:
+    """Keep with each block not seen before what ``value`` gives its paragraphs: (offset in
+    the block, value) for the body's, then for the text boxes'."""
     new = [span for span in doc.spans if memo_key not in span.block.memo]
     if new and prepare is not None:
         prepare([p for span in new for p in (*doc.paras[span.start:span.end],
@@ -193,21 +210,13 @@ def each(doc: DocModel, key: Any, value: Callable[[Para], T | None], *,
             tuple((k, found) for k, p in enumerate(paras) if (found := value(p)))
             for paras in (doc.paras[span.start:span.end],
                           doc.extra[span.extra_start:span.extra_end]))
-    paras, extra = doc.paras, doc.extra
+
+
+def _remembered(doc: DocModel, memo_key: Any, which: int) -> Iterator[tuple[Para, Any]]:
+    """What the blocks keep for ``memo_key``, placed in this document: ``which`` 0 for the
+    body's paragraphs, 1 for the text boxes'."""
+    paras = doc.paras if which == 0 else doc.extra
     for span in doc.spans:
-        start = span.start
-        for k, found in span.block.memo[memo_key][0]:
+        start = span.start if which == 0 else span.extra_start
+        for k, found in span.block.memo[memo_key][which]:
             yield paras[start + k], found
-    if body_only:
-        return
-    for span in doc.spans:
-        start = span.extra_start
-        for k, found in span.block.memo[memo_key][1]:
-            yield extra[start + k], found
-    headers = [p for part in doc.parts for p in part.paras]
-    if prepare is not None:
-        prepare(headers)
-    for p in headers:
-        found = value(p)
-        if found:
-            yield p, found
