@@ -339,19 +339,40 @@ def split_body(xml: bytes) -> tuple[bytes, list[bytes]] | None:
     its own name (an element closes at the first end tag of its name where those balance)."""
     if _markup_after(xml, b"!", 0):
         return None
-    start = 0
-    if xml.startswith(b"\xef\xbb\xbf"):
-        start = 3
-    if xml.startswith(b"<?", start):
-        decl_end = xml.find(b"?>", start)
-        if decl_end < 0:
-            return None
-        decl = xml[start:decl_end].lower()
-        if b"encoding" in decl and not re.search(rb"encoding\s*=\s*[\"']utf-?8[\"']", decl):
-            return None
-        start = decl_end + 2
-    if _markup_after(xml, b"?", start):
+    start = _after_declaration(xml)
+    if start is None or _markup_after(xml, b"?", start):
         return None
+    tags = _document_and_body(xml, start)
+    if tags is None:
+        return None
+    root, body = tags
+    limit = xml.rfind(b"</w:body>")
+    if limit < body.end() or _BODY_END.match(xml, limit) is None:
+        return None
+    blocks = _top_level_blocks(xml, body.end(), limit)
+    if blocks is None:
+        return None
+    return xml[root.start():root.end()] + xml[body.start():body.end()], blocks
+
+
+def _after_declaration(xml: bytes) -> int | None:
+    """Where the markup starts after a byte-order mark and an XML declaration; None when the
+    declaration names an encoding other than UTF-8 or does not end."""
+    start = 3 if xml.startswith(b"\xef\xbb\xbf") else 0
+    if not xml.startswith(b"<?", start):
+        return start
+    decl_end = xml.find(b"?>", start)
+    if decl_end < 0:
+        return None
+    decl = xml[start:decl_end].lower()
+    if b"encoding" in decl and not re.search(rb"encoding\s*=\s*[\"']utf-?8[\"']", decl):
+        return None
+    return decl_end + 2
+
+
+def _document_and_body(xml: bytes, start: int) -> tuple[re.Match[bytes], re.Match[bytes]] | None:
+    """The ``w:document`` start tag (declaring WordprocessingML's namespace) and the
+    ``w:body`` start tag right after it, with nothing but white space before either."""
     at = xml.find(b"<", start)
     if at < 0 or xml[start:at].strip(_SPACE):
         return None
@@ -359,23 +380,21 @@ def split_body(xml: bytes) -> tuple[bytes, list[bytes]] | None:
     if root is None or root.group(1) != b"w:document" or root.group(2) \
             or not _W_DECL.search(root.group(0)):
         return None
-    at = root.end()
-    lt = xml.find(b"<", at)
-    body = _START.match(xml, lt) if lt >= 0 and not xml[at:lt].strip(_SPACE) else None
+    lt = xml.find(b"<", root.end())
+    body = _START.match(xml, lt) if lt >= 0 and not xml[root.end():lt].strip(_SPACE) else None
     if body is None or body.group(1) != b"w:body" or body.group(2):
         return None
-    limit = xml.rfind(b"</w:body>")
-    if limit < body.end() or _BODY_END.match(xml, limit) is None:
-        return None
-    head = xml[root.start():root.end()] + xml[body.start():body.end()]
+    return root, body
+
+
+def _top_level_blocks(xml: bytes, pos: int, limit: int) -> list[bytes] | None:
+    """Each element between ``pos`` and ``limit`` (the body's content) as bytes; None when
+    anything but white space lies between them or an element does not close."""
     blocks: list[bytes] = []
-    pos = body.end()
     while True:
         lt = xml.find(b"<", pos, limit)
         if lt < 0:
-            if xml[pos:limit].strip(_SPACE):
-                return None
-            return head, blocks
+            return None if xml[pos:limit].strip(_SPACE) else blocks
         if xml[pos:lt].strip(_SPACE):
             return None
         m = _START.match(xml, lt)
