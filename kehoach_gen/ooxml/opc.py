@@ -106,8 +106,12 @@ _INFLATED: cache.LRU[tuple[int, int, bytes], bytes] = cache.LRU(
 # keyed by member name too: two parts with the same bytes are still two parts of a document
 _PARSED: cache.LRU[tuple[bool, str, bytes], Block] = cache.LRU(
     256, budget=64 << 20, weight=lambda k, v: 4 * len(k[2]))
+# a block costs far more than its bytes once parsed and read (its tree, the cores and facts the
+# checks keep: about 25 KB for a paragraph of 1-2 KB); a plan has a few hundred blocks shared
+# by every unit, so 1,024 hold them and the latest units' own, and a worker stays under
+# 100 MB however many units it checks (8,192 let it grow to 200 MB over the country)
 _BLOCKS: cache.LRU[bytes, Block] = cache.LRU(
-    8192, budget=64 << 20, weight=lambda k, v: 4 * len(k))
+    1024, budget=32 << 20, weight=lambda k, v: 16 * len(k))
 # [Content_Types].xml and relationships, parsed (never changed by a reader)
 _TYPES: cache.LRU[bytes, tuple[dict[str, str], dict[str, str]]] = cache.LRU(16)
 _RELS: cache.LRU[tuple[str, bytes], dict[str, Rel]] = cache.LRU(64)
