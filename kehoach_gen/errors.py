@@ -9,6 +9,8 @@ turns these into messages and exit codes.
 from __future__ import annotations
 
 import difflib
+import functools
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,8 +104,14 @@ def rel(path: str | Path | None) -> str | None:
     """A path as the user wrote it, relative to the working directory when possible."""
     if path is None:
         return None
+    return _rel(str(path), os.getcwd())
+
+
+@functools.lru_cache(maxsize=4096)
+def _rel(path: str, cwd: str) -> str:
+    """(Resolving a path asks the file system at each step: once per path and folder.)"""
     p = Path(path)
     try:
-        return str(p.resolve().relative_to(Path.cwd().resolve()))
+        return str(p.resolve().relative_to(Path(cwd).resolve()))
     except ValueError:
         return str(p)

@@ -13,6 +13,7 @@ Evaluating a compiled text is a walk over a few nodes, with no Jinja at run time
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -354,9 +355,14 @@ def fill(text: str, values: Mapping[str, Any], role: Callable[[str], str]) -> st
     """``text`` with its placeholders filled, spaces tidied as the plan shows them: a one-line
     text has single spaces, a multi-line one keeps its lines."""
     if not has_placeholder(text):
-        return " ".join(text.split()) if "\n" not in text else text.strip()
-    out = compile_text(text).render(values, role)
-    return " ".join(out.split()) if "\n" not in text else out.strip()
+        return _tidy(text, "\n" in text)
+    return _tidy(compile_text(text).render(values, role), "\n" in text)
+
+
+@functools.lru_cache(maxsize=16384)
+def _tidy(text: str, lines: bool) -> str:
+    """Spaces as the plan shows them (the same few thousand texts come back for every unit)."""
+    return text.strip() if lines else " ".join(text.split())
 
 
 # ---------------------------------------------------------------------------------------------
