@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import FieldLine, InlineStyle
+from ..numbering import roman
 from .drafts import GroupDraft, SectionDraft, TaskDraft
 from .outline import Node
 from .session import Session
@@ -151,7 +152,7 @@ class InlineReader:
         return group, sections
 
     def _section(self, node: Node, task_fmt: str, n: int, group: GroupDraft) -> SectionDraft:
-        label = _roman(n)
+        label = roman(n)
         tasks = [c for c in node.children if c.numbered and _is_task(c, task_fmt)]
         own_fields = [c for c in node.children if c.field or (c.title.startswith("+") and not c.numbered)]
         title, count = _split_count(node.title)
@@ -326,12 +327,6 @@ def items(value: str) -> list[str]:
 
 def _letter(n: int) -> str:
     return chr(ord("A") + n - 1) if n <= 26 else f"G{n}"
-
-
-def _roman(n: int) -> str:
-    from ..adapt import roman
-
-    return roman(n)
 
 
 __all__ = ["Inline", "InlineReader", "field_show", "items"]

@@ -12,21 +12,12 @@ from typing import Any
 
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
+from ..numbering import roman
 from ..ooxml.element import El, attr, child, int_value
 from ..ooxml.ns import qn
 from .looks import Looks, part_root
 
 _LEVELS = 9
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"),
-          (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-
-
-def _roman(n: int) -> str:
-    out = []
-    for value, letters in _ROMAN:
-        count, n = divmod(n, value)
-        out.append(letters * count)
-    return "".join(out)
 
 
 def _letters(n: int) -> str:
@@ -37,9 +28,9 @@ def _letters(n: int) -> str:
 
 def _format(n: int, fmt: str) -> str:
     if fmt in ("upperRoman",):
-        return _roman(n)
+        return roman(n)
     if fmt == "lowerRoman":
-        return _roman(n).lower()
+        return roman(n).lower()
     if fmt == "lowerLetter":
         return _letters(n)
     if fmt == "upperLetter":
