@@ -199,10 +199,10 @@ def _check_task_numbers(ctx: Ctx, rows: list[_Row]) -> Iterator[Finding]:
 _OPENING, _CLOSING = "“«", "”»"
 
 
-def _first_unquoted(text: str, pattern: re.Pattern[str] = _CITY_PHRASE) -> re.Match[str] | None:
-    """The first match of ``pattern`` ("trên địa bàn thành phố") not inside quotes: “…”, «…»
-    or straight double quotes (the quoted name of a document is cited as written). Quotes
-    are counted once along the text, not again for each match."""
+def _unquoted(text: str, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """The matches of ``pattern`` not inside quotes: “…”, «…» or straight double quotes (the
+    quoted name of a document is cited as written). Quotes are counted once along the text,
+    not again for each match."""
     opened = closed = straight = seen = 0
     for m in pattern.finditer(text):
         at = m.start()
@@ -211,8 +211,12 @@ def _first_unquoted(text: str, pattern: re.Pattern[str] = _CITY_PHRASE) -> re.Ma
         straight += text.count('"', seen, at)
         seen = at
         if opened <= closed and straight % 2 == 0:
-            return m
-    return None
+            yield m
+
+
+def _first_unquoted(text: str, pattern: re.Pattern[str] = _CITY_PHRASE) -> re.Match[str] | None:
+    """The first match of ``pattern`` ("trên địa bàn thành phố") not inside quotes."""
+    return next(_unquoted(text, pattern), None)
 
 
 def _above(unit: Unit) -> tuple[str, ...]:
@@ -248,16 +252,9 @@ def _city_hits(text: str) -> tuple[CityHit, ...]:
     two words is matched by a pattern whose matches are a subset of these: the phrases
     cannot overlap, so the first unquoted one of a subset is the first of these in it.)"""
     out = []
-    opened = closed = straight = seen = 0
-    for m in _ABOVE_PHRASE.finditer(text):
-        at = m.start()
-        opened += sum(text.count(q, seen, at) for q in _OPENING)
-        closed += sum(text.count(q, seen, at) for q in _CLOSING)
-        straight += text.count('"', seen, at)
-        seen = at
-        if opened <= closed and straight % 2 == 0:
-            named = bool(m.group("next")) and m.group("next").strip()[0].isupper()
-            out.append((m.group("phrase"), m.group("word").lower(), named, at, m.end()))
+    for m in _unquoted(text, _ABOVE_PHRASE):
+        named = bool(m.group("next")) and m.group("next").strip()[0].isupper()
+        out.append((m.group("phrase"), m.group("word").lower(), named, m.start(), m.end()))
     return tuple(out)
 
 
