@@ -12,6 +12,7 @@ from typing import Any
 
 from ..ooxml.element import El, attr, child, is_on
 from ..ooxml.ns import P_PR, R_PR, qn
+from ..ooxml.styles import style_chain
 from ..ooxml.text import run_text, visible_runs
 
 _STYLE, _DEFAULT, _TYPE, _STYLE_ID = qn("w:style"), qn("w:default"), qn("w:type"), qn("w:styleId")
@@ -55,16 +56,7 @@ class Looks:
         self.doc_ppr = child(root, "docDefaults", "pPrDefault", "pPr")
 
     def chain(self, style_id: str | None, kind: str) -> list[El]:
-        """The style and the styles it is based on, nearest first (the default style of
-        ``kind`` when there is none)."""
-        st = self.styles.get(style_id or "")
-        if st is None or (st.get(_TYPE) or "paragraph") != kind:
-            st = self.styles.get(self.defaults.get(kind, ""))
-        out: list[El] = []
-        while st is not None and st not in out and len(out) < 50:
-            out.append(st)
-            st = self.styles.get(attr(child(st, "basedOn"), "val") or "")
-        return out
+        return style_chain(self.styles, self.defaults, style_id, kind)
 
     def _run_flag(self, r: El, p: El, tag: str) -> bool:
         rpr = r.find(R_PR)

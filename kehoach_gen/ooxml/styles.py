@@ -8,7 +8,7 @@ sources are Vietnamese because they end up in findings.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,6 +96,21 @@ class TooManyFormats(Exception):
     """More distinct run and paragraph formats than the reader allows."""
 
 
+def style_chain(styles: Mapping[str, El], defaults: Mapping[str, str], style_id: str | None,
+                kind: str) -> list[El]:
+    """The style and its basedOn ancestors, nearest first; the default style of ``kind``
+    when the id is missing, unknown or of another kind (as Word does). A loop of basedOn, or a
+    chain longer than 50, ends the walk."""
+    st = styles.get(style_id or "")
+    if st is None or (attr(st, "type") or "paragraph") != kind:
+        st = styles.get(defaults.get(kind, ""))
+    out: list[El] = []
+    while st is not None and st not in out and len(out) < 50:
+        out.append(st)
+        st = styles.get(attr(child(st, "basedOn"), "val") or "")
+    return out
+
+
 class StyleSheet:
     """Styles, document defaults, numbering and theme of one document.
 
@@ -163,16 +178,7 @@ class StyleSheet:
         return found
 
     def chain(self, style_id: str | None, kind: str) -> list[El]:
-        """The style and its basedOn ancestors, nearest first; the default style of ``kind``
-        when the id is missing or unknown (as Word does)."""
-        st = self.styles.get(style_id or "")
-        if st is None or (attr(st, "type") or "paragraph") != kind:
-            st = self.styles.get(self.defaults.get(kind, ""))
-        out: list[El] = []
-        while st is not None and st not in out and len(out) < 50:
-            out.append(st)
-            st = self.styles.get(attr(child(st, "basedOn"), "val") or "")
-        return out
+        return style_chain(self.styles, self.defaults, style_id, kind)
 
     def _style_layers(self, style_id: str | None, kind: str, label: str, tag: str) -> list[Layer]:
         key = (style_id, kind, label, tag)
