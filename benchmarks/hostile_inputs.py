@@ -15,26 +15,14 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.hostile import CASES, MEMORY_BOUND_MB, TIME_BOUND_S  # noqa: E402
-
-
-def _run(args: list[str], cwd: Path) -> tuple[int, float, float]:
-    """Exit code, wall seconds and peak RSS (MB) of one kehoach-gen process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "kehoach_gen.cli", *args], cwd=cwd,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    return os.waitstatus_to_exitcode(status), elapsed, usage.ru_maxrss / 1024
+from tests.hostile import CASES, MEMORY_BOUND_MB, TIME_BOUND_S, run_cli  # noqa: E402
 
 
 def main() -> int:
@@ -53,10 +41,10 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 folder = Path(tmp)
                 argv = case.make(folder)
-                code, seconds, peak = _run(argv, folder)
-            codes.add(code)
-            times.append(seconds)
-            peaks.append(peak)
+                run = run_cli(argv, folder)
+            codes.add(run.code)
+            times.append(run.seconds)
+            peaks.append(run.peak_mb)
         ok = max(times) < TIME_BOUND_S and max(peaks) < MEMORY_BOUND_MB and codes == {case.code}
         worst = worst and ok
         print(f"{case.name:<22} {','.join(map(str, sorted(codes))):>4} {min(times):7.2f} "

@@ -10,9 +10,15 @@ measures its peak memory in a fresh process.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .conftest import MINI_CITY, MINI_PROFILE
 
@@ -202,3 +208,34 @@ CASES = [
     Hostile("docx_dev_zero", docx_dev_zero, ("x.docx", "không phải tệp thông thường")),
     Hostile("docx_encrypted", docx_encrypted, ("x.docx", "mật khẩu")),
 ]
+
+
+class Run(NamedTuple):
+    code: int
+    out: str
+    err: str
+    seconds: float  # wall time, start-up included
+    peak_mb: float  # peak RSS of that process alone
+
+
+def run_cli(args: list[str], cwd: Path, timeout: float = 60) -> Run:
+    """``kehoach-gen args`` as a real process in ``cwd``, measured.
+
+    ``os.wait4`` gives the child's own peak memory; ``getrusage(RUSAGE_CHILDREN)`` would give
+    the largest of every child the caller ever waited for."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "kehoach_gen.cli", *args], cwd=cwd,
+                                stdout=out, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
+        out.seek(0)
+        err.seek(0)
+        return Run(code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   seconds, usage.ru_maxrss / 1024)

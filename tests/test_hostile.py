@@ -4,11 +4,6 @@ is asserted, not the output) and, for a sample, through a real process."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -17,7 +12,7 @@ from click.testing import CliRunner
 
 from kehoach_gen.cli import main
 
-from .hostile import CASES, MEMORY_BOUND_MB, TIME_BOUND_S, Hostile
+from .hostile import CASES, MEMORY_BOUND_MB, TIME_BOUND_S, Hostile, run_cli
 
 pytestmark = pytest.mark.slow  # the hostile corpus against its 5 s / 500 MB bounds, some in real processes
 
@@ -37,38 +32,16 @@ def test_a_hostile_input_gets_one_located_answer_quickly(case: Hostile, tmp_path
     assert elapsed < TIME_BOUND_S, f"{case.name}: {elapsed:.1f} s"
 
 
-def run_measured(args: list[str], cwd: Path, timeout: float = 60) -> tuple[int, str, str, float]:
-    """Run ``args``: exit code, stdout, stderr and the peak memory (MB) of that process alone.
-
-    ``os.wait4`` gives the child's own peak; ``getrusage(RUSAGE_CHILDREN)`` would give the
-    largest of every child this test process ever waited for."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        proc.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-        out.seek(0)
-        err.seek(0)
-        return (code, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                usage.ru_maxrss / 1024)
-
-
 @pytest.mark.parametrize("case", [c for c in CASES if c.name in ("alias_text", "huge_line", "dev_zero_city")],
                          ids=lambda c: c.name)
 def test_a_real_process_answers_within_the_bounds(case: Hostile, tmp_path: Path) -> None:
     args = case.make(tmp_path)
-    start = time.perf_counter()
-    code, out, err, peak_mb = run_measured([sys.executable, "-m", "kehoach_gen.cli", *args], tmp_path)
-    elapsed = time.perf_counter() - start
-    assert code == case.code, out + err
-    assert "Traceback" not in err
-    assert any(all(p in line for p in case.says) for line in (out + err).splitlines())
-    assert elapsed < TIME_BOUND_S + 3, elapsed  # a fresh interpreter's start-up on top
-    assert peak_mb < MEMORY_BOUND_MB, peak_mb
+    run = run_cli(args, tmp_path)
+    assert run.code == case.code, run.out + run.err
+    assert "Traceback" not in run.err
+    assert any(all(p in line for p in case.says) for line in (run.out + run.err).splitlines())
+    assert run.seconds < TIME_BOUND_S + 3, run.seconds  # a fresh interpreter's start-up on top
+    assert run.peak_mb < MEMORY_BOUND_MB, run.peak_mb
 
 
 def test_files_already_written_survive_a_hostile_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
