@@ -59,6 +59,15 @@ def imported(report: ImportReport, folder: Path) -> tuple[Path, Path]:
     return template, profile
 
 
+def generated_and_imported(template: Path, unit: Path, layout: str, folder: Path
+                           ) -> tuple[Path, ImportReport]:
+    """P (U's plan generated from T in ``layout``) and what importing it gives."""
+    source = generate_unit(project(template), unit, folder / "source.docx", draft=True,
+                           layout=layout).output
+    assert source is not None
+    return source, import_document(source)
+
+
 def portable(profile: Path, template: Project, folder: Path) -> Path:
     """V's profile with what refers to T alone left out (task ids, roles the imported template
     does not have), so that it can be used with the imported template."""
@@ -89,10 +98,7 @@ def traces(unit: Path, text: str, baseline: str) -> list[str]:
                          ids=[f"{u.stem}-{layout}" for _, u, layout in CASES])
 def test_import_then_generate_gives_the_same_plan(template: Path, unit: Path, layout: str,
                                                   tmp_path: Path) -> None:
-    source = generate_unit(project(template), unit, tmp_path / "source.docx", draft=True,
-                           layout=layout).output
-    assert source is not None
-    report = import_document(source)
+    source, report = generated_and_imported(template, unit, layout, tmp_path)
     assert report.kind == "don_vi"
     template_path, profile_path = imported(report, tmp_path)
     again = generate_unit(Project.load(template_path), profile_path, tmp_path / "again.docx", draft=True).output
@@ -107,10 +113,8 @@ def test_import_then_generate_gives_the_same_plan(template: Path, unit: Path, la
                          ids=[f"{u.stem}-{layout}" for _, u, layout in CASES])
 def test_another_unit_gets_no_trace_of_the_source_unit(template: Path, unit: Path, layout: str,
                                                        tmp_path: Path) -> None:
-    source = generate_unit(project(template), unit, tmp_path / "source.docx", draft=True,
-                           layout=layout).output
-    assert source is not None
-    template_path, _ = imported(import_document(source), tmp_path)
+    _, report = generated_and_imported(template, unit, layout, tmp_path)
+    template_path, _ = imported(report, tmp_path)
     other = unit.parent / f"{OTHER[unit.stem]}.yaml"
     new = Project.load(template_path)
     plan = generate_unit(new, portable(other, new, tmp_path), tmp_path / "other.docx", draft=True).output
