@@ -29,7 +29,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import InputError, Problem
-from ..ooxml.document import DocModel, Oversized, TooManyParagraphs
+from ..ooxml.document import DocModel
+from ..ooxml.nodes import Oversized, TooManyParagraphs
 from ..ooxml.opc import open_package
 from ..ooxml.package import Say, Wording
 from ..ooxml.styles import TooManyFormats

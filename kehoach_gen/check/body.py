@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ..ooxml.document import Para
+from ..ooxml.nodes import Para
 from ..ooxml.styles import ParaProps
 from .common import ALIGN_NAMES, Ctx, Spec, check_look, look_problems, missing, no_line
 from .report import Finding

@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ..ooxml.document import Para
 from ..ooxml.element import El
+from ..ooxml.nodes import Para
 from ..spelling import canonical_name
 from .common import Ctx, Spec, check_look
 from .layout import AUTH_BAD, UNIT_NOUNS
@@ -199,7 +199,8 @@ def _check_authority(ctx: Ctx, lines: list[tuple[Para, str]], head: str | None
         elif line.kind is None:
             found = _unmarked(line, above)
         else:
-            found = _AFTER.get(line.kind, _nothing)(line, below)
+            after = _AFTER.get(line.kind)  # "Q." needs nothing under it checked
+            found = after(line, below) if after is not None else None
         if found is not None:
             where, message, hint, quote = found
             yield ctx.find(AUTHORITY, where, message, hint, quote_text=quote)
@@ -209,10 +210,6 @@ def _signed(p: Para, text: str) -> _Signed:
     m = _PREFIXED.match(text)
     kind = re.sub(r"[^A-Z]", "", m.group(1)) if m else None
     return _Signed(p, text, kind, m.group(2) if m else text)
-
-
-def _nothing(line: _Signed, below: _Signed | None) -> _Problem | None:
-    return None
 
 
 def _after_kt(line: _Signed, below: _Signed | None) -> _Problem | None:

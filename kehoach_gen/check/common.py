@@ -7,8 +7,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..ooxml.document import DocModel, Look, Para
+from ..ooxml.document import DocModel
 from ..ooxml.element import El
+from ..ooxml.nodes import Look, Para
 from .layout import Layout, Line
 from .report import Finding, Severity
 from .rules import Rule, rule

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Any
 
-from ..ooxml.document import DocModel, Para
+from ..ooxml.document import DocModel
 from ..ooxml.element import El
+from ..ooxml.nodes import Para
 from ..ooxml.ns import TXBX_CONTENT
 from .scan import remember_all
 from .words import fold, fold_all, squash

@@ -20,7 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..ooxml.document import Para
+from ..ooxml.nodes import Para
 from ..spelling import canonical_name
 from .common import Ctx
 from .report import Finding

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..ooxml.document import DocModel, HeaderPart, Para, Section
+from ..ooxml.document import DocModel
 from ..ooxml.element import El, attr, child, int_value, is_on
+from ..ooxml.nodes import HeaderPart, Para, Section
 from ..ooxml.ns import R_NS, qn
 from ..ooxml.text import Field, fields, run_text
 from .common import ALIGN_NAMES, Ctx

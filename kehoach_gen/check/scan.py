@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, TypeVar
 
-from ..ooxml.document import Core, DocModel, Para
+from ..ooxml.document import DocModel
+from ..ooxml.nodes import Core, Para
 
 SEPARATOR = "\x00"
 

@@ -9,7 +9,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..ooxml.document import Cell, DocModel, Table
+from ..ooxml.document import DocModel
+from ..ooxml.nodes import Cell, Table
 from .common import Ctx
 from .layout import Unit
 from .report import Finding

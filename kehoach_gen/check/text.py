@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..ooxml.document import Para
+from ..ooxml.nodes import Para
 from ..ooxml.styles import Font, RunProps
 from .common import Ctx
 from .report import Finding, Severity

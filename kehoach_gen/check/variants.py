@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..ooxml.document import Para
+from ..ooxml.nodes import Para
 from ..resources import bundled
 from .common import Ctx
 from .report import Finding

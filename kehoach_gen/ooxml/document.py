@@ -18,10 +18,7 @@ from lxml import etree
 
 from . import cache
 from .element import CONTAINERS, El, attr, count, flatten, parse_xml
-from .nodes import (  # noqa: F401  (the names the checks import from here)
-    _UNSEEN,
-    P_STYLE,
-    Cell,
+from .nodes import (
     Core,
     HeaderPart,
     Look,
