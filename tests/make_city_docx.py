@@ -20,9 +20,10 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -105,6 +106,35 @@ class SeedRow:
         return SeedRow(self.tt or other.tt, cells, self.break_before, other.break_after)
 
 
+
+R = TypeVar("R", bound="Breakable")
+
+
+class Breakable(Protocol):
+    break_before: bool
+    break_after: bool
+
+    def joined(self: R, other: R) -> R: ...
+
+
+def rejoin_broken_rows(rows: Iterable[R], number: Callable[[R], str]) -> list[R]:
+    """A seed's table rows rejoined where its page broke: an unnumbered row after a break
+    continues the row before; an unnumbered row before a break is completed by the row after."""
+    out: list[R] = []
+    pending: R | None = None
+    for row in rows:
+        if pending is not None:
+            row, pending = pending.joined(row), None
+        elif not number(row) and row.break_before and out:
+            out[-1] = out[-1].joined(row)
+            continue
+        if not number(row) and row.break_after:
+            pending = row
+            continue
+        out.append(row)
+    assert pending is None, "the seed ends with half a row"
+    return out
+
 @dataclass
 class Seed:
     heading: str
@@ -117,20 +147,7 @@ class Seed:
     def logical_rows(self) -> list[SeedRow]:
         """Rows rejoined where the page broke: a row after a break with an empty TT continues the
         row before; a row before a break with an empty TT is completed by the numbered row after."""
-        out: list[SeedRow] = []
-        pending: SeedRow | None = None
-        for row in self.rows:
-            if pending is not None:
-                row, pending = pending.joined(row), None
-            elif not row.tt and row.break_before and out:
-                out[-1] = out[-1].joined(row)
-                continue
-            if not row.tt and row.break_after:
-                pending = row
-                continue
-            out.append(row)
-        assert pending is None, "the seed ends with half a row"
-        return out
+        return rejoin_broken_rows(self.rows, lambda row: row.tt)
 
     def appendix(self) -> CityAppendix:
         """The data of the Word document: rows as split in the seed, bullets as paragraphs."""

@@ -49,6 +49,7 @@ from kehoach_gen.units import canonical_name
 
 from .conftest import REPO, SEEDS
 from .docx_helpers import all_text, appendix_table, open_docx
+from .make_city_docx import rejoin_broken_rows
 
 SEED_003 = SEEDS / "003_8387a6d0d6d8eed1.txt"
 COLUMNS = ("text", "lead", "coop", "outputs", "deadline")
@@ -172,20 +173,7 @@ def parse_seed_003(path: Path = SEED_003) -> list[Row]:
         else:
             raw.append(Row(group, tt, cells, break_before=page_break))
         page_break = False
-    out: list[Row] = []
-    pending: Row | None = None
-    for row in raw:
-        if pending is not None:
-            row, pending = pending.joined(row), None
-        elif not row.number and row.break_before and out:
-            out[-1] = out[-1].joined(row)
-            continue
-        if not row.number and row.break_after:
-            pending = row
-            continue
-        out.append(row)
-    assert pending is None, "seed 003 ends with half a row"
-    return out
+    return rejoin_broken_rows(raw, lambda row: row.number)
 
 
 # ---------------------------------------------------------------------------------------------
