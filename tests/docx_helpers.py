@@ -69,9 +69,13 @@ def effective(paragraph_: Any, attr: str) -> Any:
         value = getattr(run.font, attr)
         if value is not None:
             return value
-    style = paragraph_.style
+    return style_value(paragraph_.style, lambda style: getattr(style.font, attr))
+
+
+def style_value(style: Any, get: Any) -> Any:
+    """``get(style)`` of the first style along the basedOn chain that sets it, else None."""
     while style is not None:
-        value = getattr(style.font, attr)
+        value = get(style)
         if value is not None:
             return value
         style = style.base_style

@@ -24,6 +24,8 @@ from kehoach_gen.check import check_document
 from kehoach_gen.pipeline import Project, generate_unit
 from kehoach_gen.validate import check_profile, load_city, load_profile
 
+from .docx_helpers import style_value
+
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "nghe_an_cds"
 CITY = EXAMPLE / "city_template.yaml"
 PROFILES = EXAMPLE / "unit_profiles"
@@ -103,12 +105,7 @@ def _bold(p: Paragraph) -> bool:
     runs = [r for r in p.runs if r.text.strip()]
     if runs and all(r.bold is not None for r in runs):
         return all(r.bold for r in runs)
-    style = p.style
-    while style is not None:
-        if style.font.bold is not None:
-            return bool(style.font.bold)
-        style = style.base_style
-    return False
+    return bool(style_value(p.style, lambda style: style.font.bold))
 
 
 # ---------------------------------------------------------------------------------------------

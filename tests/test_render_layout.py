@@ -17,7 +17,7 @@ from kehoach_gen.render.context import DEFAULT_GEOMETRY, RowGeometry
 from kehoach_gen.render.layout import drop_last_section
 
 from .conftest import MINI_CITY, MINI_PROFILE, REPO
-from .docx_helpers import appendix_table, open_docx
+from .docx_helpers import appendix_table, open_docx, style_value
 
 TEMPLATE = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
 LONG = "Tổ chức tuyên truyền, phổ biến, giáo dục pháp luật cho cán bộ, công chức và Nhân dân trên địa bàn. "
@@ -36,12 +36,7 @@ def with_tall_task(plan: UnitPlan) -> UnitPlan:
 
 
 def keeps_with_next(paragraph: Any) -> bool:
-    style = paragraph.style
-    while style is not None:
-        if style.paragraph_format.keep_with_next is not None:
-            return bool(style.paragraph_format.keep_with_next)
-        style = style.base_style
-    return False
+    return bool(style_value(paragraph.style, lambda style: style.paragraph_format.keep_with_next))
 
 
 def test_title_rows_keep_with_the_next_row_through_their_styles() -> None:
