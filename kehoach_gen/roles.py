@@ -12,7 +12,8 @@ so that validation can count and locate them; :meth:`RoleBook.names` fills them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .model import CityTemplate, Level, UnitProfile
@@ -45,6 +46,32 @@ class RoleCycle(Exception):
         self.path = path
 
 
+class _Recording(dict[str, Any]):
+    """Placeholder values that note which of them a text reads."""
+
+    def __init__(self, values: dict[str, Any], used: set[str]):
+        super().__init__(values)
+        self.used = used
+
+    def __getitem__(self, key: str) -> Any:
+        self.used.add(key)
+        return super().__getitem__(key)
+
+
+@dataclass
+class Uses:
+    """What some filling read of a unit: placeholder names and role keys."""
+
+    names: set[str] = field(default_factory=set)
+    roles: set[str] = field(default_factory=set)
+
+    def of(self, book: RoleBook) -> tuple[tuple[tuple[str, Any], ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+        """What these names and roles are at ``book``'s unit: two units for which this is
+        equal get the same texts from anything that read only these."""
+        return (tuple((n, book.values[n]) for n in sorted(self.names)),
+                tuple((r, book.names(r)) for r in sorted(self.roles)))
+
+
 class RoleBook:
     """The words of one unit (its level, its profile): placeholder values and role names."""
 
@@ -57,6 +84,17 @@ class RoleBook:
         self._names: dict[str, tuple[str, ...]] = {}
         self._busy: set[str] = set()
         self.values: dict[str, Any] = unit_values(city, profile, level)
+        self._uses: Uses | None = None
+
+    @contextmanager
+    def tracking(self) -> Iterator[Uses]:
+        """Note every placeholder value and role name read inside the ``with`` block."""
+        uses = Uses()
+        values, self.values, self._uses = self.values, _Recording(self.values, uses.names), uses
+        try:
+            yield uses
+        finally:
+            self.values, self._uses = values, None
 
     def fill(self, text: str) -> str:
         """``text`` with its placeholders filled for this unit (PlaceholderError if it cannot)."""
@@ -64,6 +102,8 @@ class RoleBook:
 
     def names(self, key: str) -> tuple[str, ...]:
         """The unit's names for role ``key``, filled (empty when the role is dropped)."""
+        if self._uses is not None:
+            self._uses.roles.add(key)
         got = self._names.get(key)
         if got is None:
             if key in self._busy:  # a role's name that says vai_tro() of itself

@@ -9,6 +9,7 @@ breaks and footnote references (:func:`.text.inline`). Each task row also knows 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,6 +147,39 @@ class ParaView:
 VIEW_TYPES = (RowView, Cells, AppendixView, ParaView)
 
 
+class _RowViews:
+    """Row views made before, for the same row of the plan (units of one kind share their task
+    rows, see :class:`kehoach_gen.adapt._TaskLists`) with the same footnote numbers and
+    geometry. A view is never changed once made. Bounded: the ``size`` most recently used."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        # (the row and geometry are kept beside their view: their ids stay theirs)
+        self._views: OrderedDict[tuple[int, int, tuple[Any, ...]], tuple[Row, RowGeometry, RowView]] = \
+            OrderedDict()
+
+    def views(self, rows: Sequence[Row], notes: Mapping[str, Any], geometry: RowGeometry) -> list[RowView]:
+        marks = tuple(notes.items())
+        out = []
+        for row in rows:
+            key = (id(row), id(geometry), marks)
+            found = self._views.get(key)
+            if found is not None:
+                self._views.move_to_end(key)
+            else:
+                found = self._views[key] = (row, geometry, RowView(row, notes, geometry))
+                if len(self._views) > self.size:
+                    self._views.popitem(last=False)
+            out.append(found[2])
+        return out
+
+    def clear(self) -> None:
+        self._views.clear()
+
+
+ROW_VIEWS = _RowViews()
+
+
 def _paragraphs(para: Para, notes: Mapping[str, Any]) -> list[ParaView]:
     """A paragraph written on several lines becomes several paragraphs of its kind (a line break
     in a justified paragraph would stretch the line before it)."""
@@ -165,7 +199,7 @@ def context(plan: UnitPlan, geometry: RowGeometry = DEFAULT_GEOMETRY) -> dict[st
     if plan.appendix is not None:
         a = plan.appendix
         appendix = AppendixView(a.heading, a.title, a.kem_theo, list(a.columns),
-                                [RowView(r, notes, geometry) for r in a.rows])
+                                ROW_VIEWS.views(a.rows, notes, geometry))
     body: list[ParaView] = []
     for p in plan.body:
         if "\n" in p.text or "\r" in p.text:
