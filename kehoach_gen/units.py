@@ -88,7 +88,7 @@ def _strip_province_prefix(text: str) -> str:
     return text
 
 
-def _list_version() -> str:
+def list_version() -> str:
     """The version of the official list (read from its package's metadata, not imported)."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -102,7 +102,7 @@ def _list_version() -> str:
 def _provinces() -> tuple[_Province, ...]:
     from . import cache
 
-    return cache.cached(cache.key("provinces", _list_version()), _read_provinces)
+    return cache.cached(cache.key("provinces", list_version()), _read_provinces)
 
 
 def _read_provinces() -> tuple[_Province, ...]:
@@ -159,7 +159,7 @@ def _unit_name(ward: Any) -> str:
 def _units_of(province_code: int) -> tuple[OfficialUnit, ...]:
     from . import cache
 
-    return cache.cached(cache.key("units", _list_version(), str(province_code)), lambda: _read_units(province_code))
+    return cache.cached(cache.key("units", list_version(), str(province_code)), lambda: _read_units(province_code))
 
 
 def _read_units(province_code: int) -> tuple[OfficialUnit, ...]:

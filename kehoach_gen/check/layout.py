@@ -177,21 +177,8 @@ class Layout:
         closing_at = _closing_start(doc, start, folds)
         appendices = _appendices(doc, start if closing_at is None else closing_at, folds)
         header = _header_region(doc, title, appendices)
-        lines = _header_lines(doc, header, folds)
-        find = _finder(lines, folds)
-        quoc_hieu = find(lambda f: f.startswith("cong hoa xa hoi chu nghia viet nam"))
-        tieu_ngu = find(lambda f: f.startswith("doc lap"))  # (header lines: few)
-        so = find(lambda f: bool(_SO_LINE.match(f)))
-        date = find(_is_date_line)
-        issuer = _issuer_lines(lines, quoc_hieu, {id(tieu_ngu), id(so), id(date)}, folds) if (
-            title or quoc_hieu or so) else []
-        end = closing_at if closing_at is not None else (
-            appendices[0].heading.i if appendices else len(doc.paras))
-        in_header = {id(p) for p in header}
-        body = [p for p in doc.paras[start:end] if p.table is None and id(p) not in in_header]
-        closing_end = appendices[0].heading.i if appendices else len(doc.paras)
-        closing = doc.paras[end:closing_end] if closing_at is not None else []
-        closing = [p for p in closing if p.section == closing[0].section] if closing else []
+        quoc_hieu, tieu_ngu, so, date, issuer = _header_fields(doc, header, folds, title is not None)
+        body, closing = _body_and_closing(doc, header, start, closing_at, appendices)
         doc_type = DOC_TYPES.get(fold(title_line.text)) if title_line else None
         return cls(header, title, title_line, doc_type, quoc_hieu, tieu_ngu, so, date, issuer,
                    trich_yeu, body, closing, appendices, folds)
@@ -230,6 +217,34 @@ class Layout:
         """The unit's own name in folded form ("tan an"), for comparing places."""
         unit = self.issuer_unit
         return fold(unit.name) if unit else ""
+
+
+def _header_fields(doc: DocModel, header: list[Para], folds: Folds, titled: bool
+                   ) -> tuple[Line | None, Line | None, Line | None, Line | None, list[Line]]:
+    """Quốc hiệu, tiêu ngữ, the "Số:" line, the place and date line and the issuer's lines
+    among the header's lines."""
+    lines = _header_lines(doc, header, folds)
+    find = _finder(lines, folds)
+    quoc_hieu = find(lambda f: f.startswith("cong hoa xa hoi chu nghia viet nam"))
+    tieu_ngu = find(lambda f: f.startswith("doc lap"))  # (header lines: few)
+    so = find(lambda f: bool(_SO_LINE.match(f)))
+    date = find(_is_date_line)
+    issuer = _issuer_lines(lines, quoc_hieu, {id(tieu_ngu), id(so), id(date)}, folds) if (
+        titled or quoc_hieu or so) else []
+    return quoc_hieu, tieu_ngu, so, date, issuer
+
+
+def _body_and_closing(doc: DocModel, header: list[Para], start: int, closing_at: int | None,
+                      appendices: list[Appendix]) -> tuple[list[Para], list[Para]]:
+    """The body's paragraphs outside tables and the header, from ``start``; the closing's
+    (Nơi nhận, signature) from ``closing_at`` to the first appendix, in one section."""
+    end_of_text = appendices[0].heading.i if appendices else len(doc.paras)
+    end = closing_at if closing_at is not None else end_of_text
+    in_header = {id(p) for p in header}
+    body = [p for p in doc.paras[start:end] if p.table is None and id(p) not in in_header]
+    closing = doc.paras[end:end_of_text] if closing_at is not None else []
+    closing = [p for p in closing if p.section == closing[0].section] if closing else []
+    return body, closing
 
 
 def _is_province(folded_name: str) -> bool:

@@ -127,9 +127,9 @@ def official_index() -> dict[tuple[str, str], frozenset[str]]:
     once and kept in the disk cache (reading the 34 provinces' lists costs a third of a second,
     more than checking a plan)."""
     from .. import cache
-    from ..units import _list_version
+    from ..units import list_version
 
-    return cache.cached(cache.key("unit index", _list_version()), _make_index)
+    return cache.cached(cache.key("unit index", list_version()), _make_index)
 
 
 def _make_index() -> dict[tuple[str, str], frozenset[str]]:
@@ -170,20 +170,7 @@ def check_neighbours(ctx: Ctx) -> Iterator[Finding]:
     if unit is None or unit.key not in _OWN_LEVEL or not unit.name:
         return
     own_level, own_name = _OWN_LEVEL[unit.key], canonical_name(unit.name)
-    own_words = len(own_name.split())
-    others = []
-    named: list[tuple[Para, Mention]] = []  # the provinces the text names
-    for p, mentions in each(ctx.doc, _MENTIONS, facts(_MENTIONS), prepare=prepare_facts):
-        for mention in mentions:
-            level, words = mention[0], mention[1]
-            if level in _PROVINCE_NOUNS:
-                named.append((p, mention))
-                continue
-            if level == own_level and len(words) >= own_words and canonical_name(
-                    " ".join(words[:own_words])) == own_name and (
-                    len(words) == own_words or not words[own_words][:1].isupper()):
-                continue  # its own name (not the start of a longer one)
-            others.append((p, mention))
+    others, named = _others_named(ctx, own_level, own_name)
     if not others:
         return
     found = [(p, unit_) for p, mention in others if (unit_ := _resolve(mention)) is not None
@@ -204,6 +191,29 @@ def check_neighbours(ctx: Ctx) -> Iterator[Finding]:
                        "Kiểm tra lại: thường là chữ còn sót khi sao kế hoạch của đơn vị khác; "
                        "nếu cố ý nêu tên (danh sách đơn vị làm điểm …) thì giữ nguyên.",
                        quote_text=text[other.start:other.end + 25])
+
+
+def _others_named(ctx: Ctx, own_level: str, own_name: str
+              ) -> tuple[list[tuple[Para, Mention]], list[tuple[Para, Mention]]]:
+    """The units the text names other than the issuer itself, and the provinces it names."""
+    own_words = len(own_name.split())
+    others: list[tuple[Para, Mention]] = []
+    named: list[tuple[Para, Mention]] = []
+    for p, mentions in each(ctx.doc, _MENTIONS, facts(_MENTIONS), prepare=prepare_facts):
+        for mention in mentions:
+            level, words = mention[0], mention[1]
+            if level in _PROVINCE_NOUNS:
+                named.append((p, mention))
+            elif not (level == own_level and _starts_with(words, own_name, own_words)):
+                others.append((p, mention))
+    return others, named
+
+
+def _starts_with(words: tuple[str, ...], name: str, count: int) -> bool:
+    """Whether ``words`` are the unit's own name ``name`` of ``count`` words, not the start of a
+    longer one ("Tân An" in "Tân An Hòa")."""
+    return len(words) >= count and canonical_name(" ".join(words[:count])) == name and (
+        len(words) == count or not words[count][:1].isupper())
 
 
 def _provinces_of(mentions: list[tuple[Para, Mention]], level: str, name: str

@@ -103,6 +103,14 @@ def shared_sheet(styles: Block | None, numbering: Block | None, theme: Block | N
     return found
 
 
+def _within_limits(blocks: list[Block], caps: dict[str, int | None]) -> None:
+    """Raise :class:`Oversized` when ``blocks`` hold more elements of a tag than its cap."""
+    for tag, cap in caps.items():
+        found = sum(_count(b, tag) for b in blocks)
+        if cap is not None and found > cap:
+            raise Oversized(tag, found)
+
+
 class DocModel:
     """Paragraphs, tables, sections and headers of a document, with resolved formatting.
 
@@ -149,26 +157,11 @@ class DocModel:
         # blocks of the process cache: what readers keep in them serves the next document;
         # a body parsed whole has blocks of its own, that no other document will show
         self.shared_blocks = whole is None
-        for tag, cap in (("w:p", max_paragraphs), ("w:r", max_runs)):
-            found = sum(_count(b, tag) for b in counted) + sum(
-                _count(b, tag) for b in dict.fromkeys(others))
-            if cap is not None and found > cap:
-                raise Oversized(tag, found)
+        others = list(dict.fromkeys(others))
+        _within_limits([*counted, *others], {"w:p": max_paragraphs, "w:r": max_runs})
         # else no paragraph is searched for text boxes
         self._has_boxes = any(_count(b, "w:txbxContent") for b in counted)
-        if whole is not None or not cache.enabled():
-            # read as a document of its own: its own style sheet counts its formats
-            self.sheet = StyleSheet(*(None if b is None else b.el for b in parts),
-                                    max_formats=max_formats)
-            self._formats_left = None
-        else:
-            self.sheet = shared_sheet(*parts)
-            runs, paragraphs = (sum(_count(b, tag) for b in [*blocks, *dict.fromkeys(others)])
-                                for tag in ("w:r", "w:p"))
-            if max_formats is not None and runs + 2 * paragraphs <= max_formats:
-                # each run has one format, each paragraph one alignment and one layout:
-                # this document cannot use more formats than allowed, no need to count
-                self._formats_left = None
+        self.sheet = self._style_sheet(parts, None if whole is not None else [*blocks, *others], max_formats)
         self._cores: dict[int, Core] = {}
         self.spans: list[Span] = []
         self.groups: list[list[Para]] = []  # runs of sibling paragraphs (see Para.group)
@@ -181,6 +174,20 @@ class DocModel:
         self._formats: dict[Any, tuple[bool, _Format]] = {}
         self._shapes: dict[Any, Shape] = {}
         self._run_props: dict[tuple[int, int], tuple[RunProps, El | None]] = {}
+
+    def _style_sheet(self, parts: list[Block | None], shared: list[Block] | None,
+                     max_formats: int | None) -> StyleSheet:
+        """The sheet shared by every document with these style parts, or one of this document's
+        own (a body parsed whole: ``shared`` is None; caches off) that counts its formats."""
+        if shared is None or not cache.enabled():
+            self._formats_left = None
+            return StyleSheet(*(None if b is None else b.el for b in parts), max_formats=max_formats)
+        runs, paragraphs = (sum(_count(b, tag) for b in shared) for tag in ("w:r", "w:p"))
+        if max_formats is not None and runs + 2 * paragraphs <= max_formats:
+            # each run has one format, each paragraph one alignment and one layout:
+            # this document cannot use more formats than allowed, no need to count
+            self._formats_left = None
+        return shared_sheet(*parts)
 
     # -- walking the body
     def _walk(self, blocks: list[Block]) -> None:
