@@ -180,12 +180,41 @@ class _RowViews:
 ROW_VIEWS = _RowViews()
 
 
-def _paragraphs(para: Para, notes: Mapping[str, Any]) -> list[ParaView]:
+class _ParaViews:
+    """Body paragraph views made before, by kind, number, text and footnotes: most paragraphs
+    of a plan are the same for every unit of a level, so a view made for one unit serves the
+    next (and what the template wrote for it too, see :class:`.template.ItemBodies`). A view is
+    never changed once made. Bounded: the ``size`` most recently used."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self._views: OrderedDict[tuple[str, str, str, tuple[Any, ...]], ParaView] = OrderedDict()
+
+    def view(self, kind: str, number: str, text: str, notes: Mapping[str, Any], marks: tuple[Any, ...]
+             ) -> ParaView:
+        key = (kind, number, text, marks)
+        found = self._views.get(key)
+        if found is not None:
+            self._views.move_to_end(key)
+            return found
+        found = self._views[key] = ParaView(kind, number, text, notes)
+        if len(self._views) > self.size:
+            self._views.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        self._views.clear()
+
+
+PARA_VIEWS = _ParaViews()
+
+
+def _paragraphs(para: Para, notes: Mapping[str, Any], marks: tuple[Any, ...]) -> list[ParaView]:
     """A paragraph written on several lines becomes several paragraphs of its kind (a line break
     in a justified paragraph would stretch the line before it)."""
     first, *rest = plain_lines(para.text)
-    return [ParaView(para.kind, para.number, first, notes),
-            *(ParaView(para.kind, "", line, notes) for line in rest)]
+    return [PARA_VIEWS.view(para.kind, para.number, first, notes, marks),
+            *(PARA_VIEWS.view(para.kind, "", line, notes, marks) for line in rest)]
 
 
 def context(plan: UnitPlan, geometry: RowGeometry = DEFAULT_GEOMETRY) -> dict[str, Any]:
@@ -201,11 +230,12 @@ def context(plan: UnitPlan, geometry: RowGeometry = DEFAULT_GEOMETRY) -> dict[st
         appendix = AppendixView(a.heading, a.title, a.kem_theo, list(a.columns),
                                 ROW_VIEWS.views(a.rows, notes, geometry))
     body: list[ParaView] = []
+    marks = tuple(notes.items())
     for p in plan.body:
         if "\n" in p.text or "\r" in p.text:
-            body.extend(_paragraphs(p, notes))
+            body.extend(_paragraphs(p, notes, marks))
         else:
-            body.append(ParaView(p.kind, p.number, p.text, notes))
+            body.append(PARA_VIEWS.view(p.kind, p.number, p.text, notes, marks))
     return {
         "issuer_lines": list(plan.issuer_lines),
         "number_line": plan.number_line,

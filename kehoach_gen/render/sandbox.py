@@ -36,6 +36,7 @@ FILTERS = ("upper", "lower", "capitalize", "title", "trim", "length", "count", "
 INTERNAL_NAMES = frozenset({"_kh_rules"})
 _CHUNKS = 32  # output chunks taken at a time while counting the output
 _INTERNAL_FILTERS = ("_kh_runs", "_kh_loop")
+ITEM_FILTER = "_kh_item"  # what a loop body wrote for an item (added after the whitelist check)
 
 
 class TemplateRule(Exception):
@@ -128,8 +129,12 @@ def environment(finalize: Callable[..., Any] | None, runs: Callable[..., Any],
     builtin = dict(env.filters)
     env.filters.clear()
     env.filters.update({name: builtin[name] for name in FILTERS if name != "join"})
-    env.filters.update({"join": _join, "_kh_runs": runs, "_kh_loop": _loop})
+    env.filters.update({"join": _join, "_kh_runs": runs, "_kh_loop": _loop, ITEM_FILTER: _no_bodies})
     return env
+
+
+def _no_bodies(item: Any, k: int) -> NoReturn:
+    raise RuntimeError("loop bodies of a compiled template used before they were given")  # (a bug)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -273,6 +278,74 @@ def compile_code(env: SandboxedEnvironment, source: str, names: frozenset[str]) 
     check(tree, names)
     bound_loops(tree)
     return env.compile(tree)
+
+
+
+def compile_split(env: SandboxedEnvironment, source: str, names: frozenset[str]
+                  ) -> tuple[CodeType, tuple[tuple[str, CodeType], ...]]:
+    """:func:`compile_code`, with the body of every outermost loop whose output depends on its
+    item alone (:func:`split_loops`) compiled apart: the template's code, and each body's loop
+    variable and code, the k-th written by ``{{ item|_kh_item(k) }}``."""
+    tree = env.parse(source)
+    check(tree, names)
+    bound_loops(tree)
+    bodies = split_loops(tree)
+    return env.compile(tree), tuple((var, env.compile(body)) for var, body in bodies)
+
+
+def split_loops(tree: nodes.Node, out: list[tuple[str, nodes.Template]] | None = None
+                ) -> list[tuple[str, nodes.Template]]:
+    """Move the body of every outermost ``{% for x in … %}`` that reads no name but ``x`` and
+    what it binds itself (no ``loop``, no outer variable, no ``else``) into a template of its
+    own, the loop printing ``{{ x|_kh_item(k) }}`` instead: what such a body writes for an item is
+    the same wherever and whenever the item comes, so it can be kept (see
+    :class:`kehoach_gen.render.template.ItemBodies`). Returns each body's variable and template."""
+    out = [] if out is None else out
+    for child in list(tree.iter_child_nodes()):
+        if isinstance(child, nodes.For) and _item_only(child):
+            var = child.target.name  # type: ignore[attr-defined]  # (a Name: _item_only)
+            body = nodes.Template(child.body, lineno=child.lineno)
+            written = nodes.Filter(nodes.Name(var, "load", lineno=child.lineno), ITEM_FILTER,
+                                   [nodes.Const(len(out), lineno=child.lineno)], [], None, None,
+                                   lineno=child.lineno)
+            child.body = [nodes.Output([written], lineno=child.lineno)]
+            out.append((var, body))
+        else:
+            split_loops(child, out)
+    return out
+
+
+def _item_only(loop: nodes.For) -> bool:
+    if not isinstance(loop.target, nodes.Name) or loop.else_ or loop.test is not None or loop.recursive:
+        return False
+    return not _free(loop.body, frozenset({loop.target.name}))
+
+
+def _names(target: nodes.Node) -> set[str]:
+    """The names a loop's variable (``x``, or ``a, b``) binds."""
+    if isinstance(target, nodes.Name):
+        return {target.name}
+    return {n.name for n in target.find_all(nodes.Name)}
+
+
+def _free(body: Iterable[nodes.Node], bound: frozenset[str]) -> set[str]:
+    """The names ``body`` reads that it does not bind (a loop binds its variable and ``loop``
+    inside itself only)."""
+    free: set[str] = set()
+    for node in body:
+        if isinstance(node, nodes.For):
+            free |= _free([node.iter], bound)
+            inner = bound | _names(node.target) | {"loop"}
+            free |= _free(node.body, inner)
+            free |= _free(node.else_, bound)
+            if node.test is not None:
+                free |= _free([node.test], inner)
+        elif isinstance(node, nodes.Name):
+            if node.name not in bound:
+                free.add(node.name)
+        else:
+            free |= _free(node.iter_child_nodes(), bound)
+    return free
 
 
 def from_code(env: SandboxedEnvironment, code: CodeType) -> jinja2.Template:

@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 from jinja2 import meta
+from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from ..adapt import UnitPlan
@@ -79,6 +80,47 @@ def _as_runs(value: Any) -> Any:
     if isinstance(value, Xml):
         return value
     return runs(str(value), _NOTES.get())
+
+
+class ItemBodies:
+    """The loop bodies :func:`.sandbox.split_loops` moved apart, and what each wrote for the
+    items it was given: ``{{ item|_kh_item(k) }}`` writes body ``k`` for ``item``.
+
+    A body reads only its item, so its output is kept for that very object (kept alive with
+    it, so its id stays its own; a text by its value) and the plan's footnotes (the text of a cell may show their
+    markers): the rows of an appendix shared by units of one kind
+    (:class:`kehoach_gen.adapt._TaskLists`, :class:`.context._RowViews`) are written once.
+    Bounded: past ``size`` outputs or ``chars`` characters the memo starts again."""
+
+    def __init__(self, env: SandboxedEnvironment, codes: tuple[tuple[str, Any], ...],
+                 size: int = 8192, chars: int = 16_000_000):
+        self.bodies = [(var, sandbox.from_code(env, code)) for var, code in codes]
+        self.size, self.chars = size, chars
+        self._memo: dict[tuple[int, Any, tuple[Any, ...]], tuple[Any, Xml]] = {}
+        self._total = 0
+        self._notes: tuple[Any, tuple[Any, ...]] = (None, ())
+
+    def _marks(self) -> tuple[Any, ...]:
+        notes = _NOTES.get()
+        last, marks = self._notes
+        if notes is not last:
+            marks = tuple(notes.items())
+            self._notes = (notes, marks)
+        return marks
+
+    def __call__(self, item: Any, k: int) -> Xml:
+        key = (k, item if type(item) is str else id(item), self._marks())
+        found = self._memo.get(key)
+        if found is not None:
+            return found[1]
+        var, body = self.bodies[k]
+        out = Xml("".join(body.root_render_func(body.new_context({var: item}))))
+        if len(self._memo) >= self.size or self._total + len(out) > self.chars:
+            self._memo.clear()
+            self._total = 0
+        self._memo[key] = (item, out)
+        self._total += len(out)
+        return out
 
 
 @dataclass(frozen=True)
@@ -191,8 +233,8 @@ class CompiledTemplate:
         self.source = self._source(xml[start:end], len(specs))
 
         self._env = sandbox.environment(_finalize, _as_runs, fast_types=VIEW_TYPES)
-        self._code = sandbox.compile_code(self._env, self.source, _NAMES)
-        self.template = sandbox.from_code(self._env, self._code)
+        self._code, self._item_codes = sandbox.compile_split(self._env, self.source, _NAMES)
+        self._jinja()
         self._specs = specs
         self._rules = _rules(specs)
         self._package(parts)
@@ -234,16 +276,25 @@ class CompiledTemplate:
     def __getstate__(self) -> dict[str, Any]:
         """What a compiled template keeps on disk (:func:`compile_template`): everything but the
         Jinja objects, which are made again from the compiled code."""
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_env", "template", "_rules", "variables")}
+        state = {k: v for k, v in self.__dict__.items()
+                 if k not in ("_env", "template", "_rules", "variables", "_items")}
         state["_code"] = marshal.dumps(self._code)
+        state["_item_codes"] = marshal.dumps(self._item_codes)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._code = marshal.loads(state["_code"])  # noqa: S302 - written by __getstate__
+        self._item_codes = marshal.loads(state["_item_codes"])  # noqa: S302 - written by __getstate__
         self._env = sandbox.environment(_finalize, _as_runs, fast_types=VIEW_TYPES)
-        self.template = sandbox.from_code(self._env, self._code)
+        self._jinja()
         self._rules = _rules(self._specs)
+
+    def _jinja(self) -> None:
+        """The Jinja template of the compiled code, with its loop bodies (:class:`ItemBodies`)."""
+        self._items = ItemBodies(self._env, self._item_codes)
+        self._env.filters[sandbox.ITEM_FILTER] = self._items
+        self.template = sandbox.from_code(self._env, self._code)
 
     def _located(self, message: str, hint: str, lineno: int | None, token: str = "") -> InputError:
         tags = [_user_tag(t) for t in sandbox.tags_at(getattr(self, "source", ""), lineno)]
