@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
 from kehoach_gen.model import (
@@ -51,6 +51,27 @@ ACTUAL_COUNT_EXCEPTIONS = {"B-IX": 4}
 # "trên địa bàn thành phố" about the territory is the slip seed 003 made; "… thành phố Hải Phòng"
 # names the city's own Đề án and stays.
 CITY_TERRITORY = re.compile(r"trên địa bàn thành phố(?! Hải Phòng)")
+
+
+
+
+class StrictEnvironment(SandboxedEnvironment):
+    """The strict sandbox the texts are rendered in, each text compiled once for the module:
+    the same texts render for three levels, two pilot variants and three profiles."""
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined)
+        self._compiled: dict[str, Template] = {}
+
+    def from_string(self, source: Any, globals: Any = None, template_class: Any = None) -> Any:
+        if globals is not None or template_class is not None or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
+STRICT = StrictEnvironment()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -452,7 +473,7 @@ def test_body_fixes_of_seed_typos(raw: dict[str, Any]) -> None:
 
 
 def test_both_pilot_variants_render_a_complete_roadmap(tpl: CityTemplate) -> None:
-    env = SandboxedEnvironment(undefined=StrictUndefined)
+    env = STRICT
     roadmap = tpl.body.sections[3]
     for pilot in (False, True):
         ctx = jinja_context(tpl, env, "xa", pilot)
@@ -474,7 +495,7 @@ def test_both_pilot_variants_render_a_complete_roadmap(tpl: CityTemplate) -> Non
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("pilot", [False, True])
 def test_every_string_renders(raw: dict[str, Any], tpl: CityTemplate, level: str, pilot: bool) -> None:
-    env = SandboxedEnvironment(undefined=StrictUndefined)
+    env = STRICT
     ctx = jinja_context(tpl, env, level, pilot)
     for path, s in all_strings(raw):
         out = env.from_string(s).render(**ctx)
@@ -496,7 +517,7 @@ def test_placeholders_used_are_documented(raw: dict[str, Any]) -> None:
 def test_unit_texts_render_with_profile(tpl: CityTemplate, profiles: dict[str, UnitProfile],
                                         name: str) -> None:
     """Each profile's effective task wording renders, and reads as the unit's own."""
-    env = SandboxedEnvironment(undefined=StrictUndefined)
+    env = STRICT
     p = profiles[name]
     ctx = jinja_context(tpl, env, p.level, p.pilot, p)
     for _, _section, t in tpl.appendix.all_tasks():
