@@ -163,6 +163,8 @@ class DocModel:
         self._has_boxes = any(_count(b, "w:txbxContent") for b in counted)
         self.sheet = self._style_sheet(parts, None if whole is not None else [*blocks, *others], max_formats)
         self._cores: dict[int, Core] = {}
+        # a table's paragraphs may be those a document before made for it (_placed_before)
+        self._reuse_tables = self.shared_blocks and self._formats_left is None and not self._has_boxes
         self.spans: list[Span] = []
         self.groups: list[list[Para]] = []  # runs of sibling paragraphs (see Para.group)
         self._walk(blocks)
@@ -221,7 +223,7 @@ class DocModel:
 
     def _core(self, el: El, top: bool) -> Core:
         found = self._cores.get(id(el))
-        if found is None:
+        if found is None or found[0] is not self.sheet:
             anc = None
             if not top:  # a paragraph of the body itself is in no table
                 anc = el.getparent()
@@ -271,7 +273,7 @@ class DocModel:
     def _textboxes(self, host: Para, where: str, section: int) -> None:
         for q in host.core.box_paragraphs():
             found = self._cores.get(id(q))
-            if found is None:
+            if found is None or found[0] is not self.sheet:
                 found = self._cores[id(q)] = Core(q, None)
             self.extra.append(Para(found, f"hộp văn bản ở {where}", section, kind="textbox",
                                    host=host))
@@ -283,6 +285,9 @@ class DocModel:
         table = Table(tbl, t, sec.index, [], block=block)
         self.tables.append(table)
         start = len(self.paras)
+        if self._placed_before(table, block):
+            return
+        groups_start = len(self.groups)
         key = ("table", id(tbl))
         shape = block.memo.get(key)
         if shape is None:  # per row, per cell: first grid column, tc, cores, places in it
@@ -324,6 +329,34 @@ class DocModel:
             for p in paras[start:]:
                 self._textboxes(p, p.where, index)
         table.first = self.paras[start].i if len(self.paras) > start else -1
+        if self._reuse_tables:
+            kept = block.memo.setdefault("placed tables", {})
+            if len(kept) >= 8:  # (a table shown at many places: keep the latest few)
+                kept.clear()
+            kept[(id(tbl), t, sec.index, start, groups_start)] = (
+                self.sheet, table.rows, paras[start:], groups[groups_start:], table.first)
+
+    def _placed_before(self, table: Table, block: Block) -> bool:
+        """Give ``table`` the paragraphs made for it by a document before, when it stood at the
+        same place (its index, section, first paragraph and sibling group) under the same style
+        sheet: the same paragraphs, places and resolved formatting. Only when this document
+        neither counts its formats nor has text boxes (then every paragraph is its own)."""
+        if not self._reuse_tables:
+            return False
+        start, groups_start = len(self.paras), len(self.groups)
+        found = block.memo.get("placed tables", {}).get(
+            (id(table.el), table.index, table.section, start, groups_start))
+        if found is None or found[0] is not self.sheet:
+            return False
+        _, table.rows, paras, groups, table.first = found
+        self.paras += paras
+        self.groups += groups
+        self.sections[-1].paras += paras
+        if self._budget is not None:
+            self._budget -= len(paras)
+            if self._budget < 0:
+                raise TooManyParagraphs
+        return True
 
     # -- headers and footers
     def _header_parts(self) -> list[HeaderPart]:
@@ -430,7 +463,7 @@ class DocModel:
                 return self.props(p)[k]
         key = (id(r), id(p.el))
         found = self._run_props.get(key)
-        if found is None:
+        if found is None or found[0] is not self.sheet:
             run_key = self.sheet.run_key(r, p.style, p.core.table_key)
             self._use(self._seen_runs, (run_key,))
             props = self.sheet.run_props(r, p.el, p.tbl, run_key)
@@ -476,13 +509,13 @@ class DocModel:
         """Displayed text and formatting of the text runs (all of them, or ``runs``)."""
         if runs is None:
             found = p._look
-            if found is None:
+            if found is None or found[0] is not self.sheet:
                 found = p._look = self._own_look(p)
             return found
         chosen = list(runs)
         key = (id(p.el), tuple(map(id, chosen)))
         found = self._looks.get(key)
-        if found is None:
+        if found is None or found[0] is not self.sheet:
             props = [self.run_props(r, p) for r in chosen]
             align = self.alignment(p)
             own = p.core.resolved  # (made by alignment)
@@ -490,7 +523,7 @@ class DocModel:
                 any(r is q for q in p.core.runs) for r in chosen) else {}
             look_key = ("look of runs", tuple(map(id, chosen)))  # its own runs: alive with it
             found = memo.get(look_key)
-            if found is None:
+            if found is None or found[0] is not self.sheet:
                 found = memo[look_key] = self._make_look(p, [run_text(r) for r in chosen],
                                                          props, align)
             self._looks[key] = found
@@ -535,7 +568,7 @@ class DocModel:
         """:func:`_format` of runs of these formats, these inked, once per document."""
         key = (tuple(map(id, props)), inked)  # RunProps are the style sheet's, alive all along
         found = self._formats.get(key)
-        if found is None:
+        if found is None or found[0] is not self.sheet:
             found = self._formats[key] = _format(props, inked)
         return found
 
