@@ -17,12 +17,12 @@ from typing import Any
 from lxml import etree
 
 from . import cache
-from .element import CONTAINERS, El, attr, count, flatten, parse_xml
+from .blocks import count_of, ends_sections, items, within_limits
+from .element import El, attr, parse_xml
 from .nodes import (
     Core,
     HeaderPart,
     Look,
-    Oversized,
     Para,
     Resolved,
     Section,
@@ -35,59 +35,15 @@ from .nodes import (
     _shape_key,
     _shown,
 )
-from .ns import A_NS, FALLBACK, P_PR, R_NS, SECT_PR, TBL, TXBX_CONTENT, VML_NS, P, qn
+from .ns import A_NS, FALLBACK, R_NS, TBL, TXBX_CONTENT, VML_NS, P, qn
 from .opc import RT_FOOTNOTES, RT_NUMBERING, RT_SETTINGS, RT_STYLES, RT_THEME, XML_PART_TYPES, Block, Package
 from .styles import SOLID, ParaProps, RunProps, StyleSheet, TooManyFormats
 from .tables import grid_cells, table_rows
 from .text import run_text
 
-_ITEMS = frozenset({P, TBL, SECT_PR})  # what the walk takes from a body, through containers
-_BODY = qn("w:body")
-
 _RID = f"{{{R_NS}}}id"
 _PRST_GEOM = f"{{{A_NS}}}prstGeom"
 _VML_LINE = f"{{{VML_NS}}}line"
-
-
-_COUNTED = ("w:p", "w:r", "w:txbxContent")
-
-
-def _count(block: Block, tag: str) -> int:
-    """How many ``tag`` elements (one of :data:`_COUNTED`) a block holds, itself included,
-    counted once per block: in one walk for a paragraph, inside libxml2 for anything else."""
-    counts = block.memo.get("counts")
-    if counts is None:
-        el = block.el
-        if el.tag == P:  # (a whole body is counted below: its own tag is not one of these)
-            tags = {qn(t): n for n, t in enumerate(_COUNTED)}
-            found = [0, 0, 0]
-            for item in el.iter(*tags):
-                found[tags[item.tag]] += 1
-            counts = dict(zip(_COUNTED, found, strict=True))
-        else:
-            counts = {t: int(el.tag == qn(t)) + count(el, t) for t in _COUNTED}
-        block.memo["counts"] = counts
-    return counts[tag]
-
-
-def _ends_sections(block: Block) -> set[El]:
-    """The paragraphs of the block that may end a section (those with a sectPr in a pPr),
-    found inside libxml2: a document has a few, and no other paragraph's pPr is searched.
-    (The set keeps them alive: each stays the same Python object while the block lives.)"""
-    found: set[El] | None = block.memo.get("ends sections")
-    if found is None:
-        found = block.memo["ends sections"] = {
-            up.getparent() for s in block.el.iter(SECT_PR)
-            if (up := s.getparent()) is not None and up.tag == P_PR}
-    return found
-
-
-def _items(el: El) -> list[El]:
-    """What the walk takes from one block: a top-level child of the body, or the whole body
-    (looking through content controls and custom XML, as :func:`~.element.flatten` does)."""
-    if el.tag in _ITEMS:
-        return [el]
-    return list(flatten(el, _ITEMS)) if el.tag in CONTAINERS or el.tag == _BODY else []
 
 
 # one style sheet per (styles, numbering, theme) parts: its resolutions serve every document
@@ -101,14 +57,6 @@ def shared_sheet(styles: Block | None, numbering: Block | None, theme: Block | N
     if found is None:
         found = _SHEETS.put(key, StyleSheet(*(None if b is None else b.el for b in key)))
     return found
-
-
-def _within_limits(blocks: list[Block], caps: dict[str, int | None]) -> None:
-    """Raise :class:`Oversized` when ``blocks`` hold more elements of a tag than its cap."""
-    for tag, cap in caps.items():
-        found = sum(_count(b, tag) for b in blocks)
-        if cap is not None and found > cap:
-            raise Oversized(tag, found)
 
 
 class DocModel:
@@ -158,9 +106,9 @@ class DocModel:
         # a body parsed whole has blocks of its own, that no other document will show
         self.shared_blocks = whole is None
         others = list(dict.fromkeys(others))
-        _within_limits([*counted, *others], {"w:p": max_paragraphs, "w:r": max_runs})
+        within_limits([*counted, *others], {"w:p": max_paragraphs, "w:r": max_runs})
         # else no paragraph is searched for text boxes
-        self._has_boxes = any(_count(b, "w:txbxContent") for b in counted)
+        self._has_boxes = any(count_of(b, "w:txbxContent") for b in counted)
         self.sheet = self._style_sheet(parts, None if whole is not None else [*blocks, *others], max_formats)
         self._cores: dict[int, Core] = {}
         # a table's paragraphs may be those a document before made for it (_placed_before)
@@ -184,7 +132,7 @@ class DocModel:
         if shared is None or not cache.enabled():
             self._formats_left = None
             return StyleSheet(*(None if b is None else b.el for b in parts), max_formats=max_formats)
-        runs, paragraphs = (sum(_count(b, tag) for b in shared) for tag in ("w:r", "w:p"))
+        runs, paragraphs = (sum(count_of(b, tag) for b in shared) for tag in ("w:r", "w:p"))
         if max_formats is not None and runs + 2 * paragraphs <= max_formats:
             # each run has one format, each paragraph one alignment and one layout:
             # this document cannot use more formats than allowed, no need to count
@@ -200,8 +148,8 @@ class DocModel:
         for block in blocks:
             self._cores = block.memo.setdefault("cores", {})
             start, extra_start = len(self.paras), len(self.extra)
-            sections_inside = _ends_sections(block)
-            for item in _items(block.el):
+            sections_inside = ends_sections(block)
+            for item in items(block.el):
                 sec = self.sections[-1]
                 if item.tag == P:
                     p = self._para(item, f"đoạn {n_top + 1}", top_run, top=True)
@@ -223,7 +171,7 @@ class DocModel:
 
     def _core(self, el: El, top: bool) -> Core:
         found = self._cores.get(id(el))
-        if found is None or found[0] is not self.sheet:
+        if found is None:
             anc = None
             if not top:  # a paragraph of the body itself is in no table
                 anc = el.getparent()
@@ -273,7 +221,7 @@ class DocModel:
     def _textboxes(self, host: Para, where: str, section: int) -> None:
         for q in host.core.box_paragraphs():
             found = self._cores.get(id(q))
-            if found is None or found[0] is not self.sheet:
+            if found is None:
                 found = self._cores[id(q)] = Core(q, None)
             self.extra.append(Para(found, f"hộp văn bản ở {where}", section, kind="textbox",
                                    host=host))
@@ -284,10 +232,10 @@ class DocModel:
         sec = self.sections[-1]
         table = Table(tbl, t, sec.index, [], block=block)
         self.tables.append(table)
-        start = len(self.paras)
-        if self._placed_before(table, block):
+        start, groups_start = len(self.paras), len(self.groups)
+        place = (id(tbl), t, sec.index, start, groups_start)
+        if self._placed_before(table, block, place):
             return
-        groups_start = len(self.groups)
         key = ("table", id(tbl))
         shape = block.memo.get(key)
         if shape is None:  # per row, per cell: first grid column, tc, cores, places in it
@@ -329,23 +277,27 @@ class DocModel:
             for p in paras[start:]:
                 self._textboxes(p, p.where, index)
         table.first = self.paras[start].i if len(self.paras) > start else -1
+        self._keep_placed(table, block, place, start, groups_start)
+
+    def _keep_placed(self, table: Table, block: Block, place: tuple[int, ...], start: int,
+                     groups_start: int) -> None:
+        """Keep what ``table`` was given at ``place``, for :meth:`_placed_before`."""
         if self._reuse_tables:
             kept = block.memo.setdefault("placed tables", {})
             if len(kept) >= 8:  # (a table shown at many places: keep the latest few)
                 kept.clear()
-            kept[(id(tbl), t, sec.index, start, groups_start)] = (
-                self.sheet, table.rows, paras[start:], groups[groups_start:], table.first)
+            kept[place] = (self.sheet, table.rows, self.paras[start:], self.groups[groups_start:],
+                           table.first)
 
-    def _placed_before(self, table: Table, block: Block) -> bool:
+    def _placed_before(self, table: Table, block: Block, place: tuple[int, ...]) -> bool:
         """Give ``table`` the paragraphs made for it by a document before, when it stood at the
-        same place (its index, section, first paragraph and sibling group) under the same style
-        sheet: the same paragraphs, places and resolved formatting. Only when this document
-        neither counts its formats nor has text boxes (then every paragraph is its own)."""
+        same ``place`` (its element, index, section, first paragraph and sibling group) under
+        the same style sheet: the same paragraphs, places and resolved formatting. Only when
+        this document neither counts its formats nor has text boxes (then every paragraph is
+        its own)."""
         if not self._reuse_tables:
             return False
-        start, groups_start = len(self.paras), len(self.groups)
-        found = block.memo.get("placed tables", {}).get(
-            (id(table.el), table.index, table.section, start, groups_start))
+        found = block.memo.get("placed tables", {}).get(place)
         if found is None or found[0] is not self.sheet:
             return False
         _, table.rows, paras, groups, table.first = found
@@ -463,7 +415,7 @@ class DocModel:
                 return self.props(p)[k]
         key = (id(r), id(p.el))
         found = self._run_props.get(key)
-        if found is None or found[0] is not self.sheet:
+        if found is None:
             run_key = self.sheet.run_key(r, p.style, p.core.table_key)
             self._use(self._seen_runs, (run_key,))
             props = self.sheet.run_props(r, p.el, p.tbl, run_key)
@@ -509,13 +461,13 @@ class DocModel:
         """Displayed text and formatting of the text runs (all of them, or ``runs``)."""
         if runs is None:
             found = p._look
-            if found is None or found[0] is not self.sheet:
+            if found is None:
                 found = p._look = self._own_look(p)
             return found
         chosen = list(runs)
         key = (id(p.el), tuple(map(id, chosen)))
         found = self._looks.get(key)
-        if found is None or found[0] is not self.sheet:
+        if found is None:
             props = [self.run_props(r, p) for r in chosen]
             align = self.alignment(p)
             own = p.core.resolved  # (made by alignment)
@@ -523,7 +475,7 @@ class DocModel:
                 any(r is q for q in p.core.runs) for r in chosen) else {}
             look_key = ("look of runs", tuple(map(id, chosen)))  # its own runs: alive with it
             found = memo.get(look_key)
-            if found is None or found[0] is not self.sheet:
+            if found is None:
                 found = memo[look_key] = self._make_look(p, [run_text(r) for r in chosen],
                                                          props, align)
             self._looks[key] = found
@@ -568,7 +520,7 @@ class DocModel:
         """:func:`_format` of runs of these formats, these inked, once per document."""
         key = (tuple(map(id, props)), inked)  # RunProps are the style sheet's, alive all along
         found = self._formats.get(key)
-        if found is None or found[0] is not self.sheet:
+        if found is None:
             found = self._formats[key] = _format(props, inked)
         return found
 
