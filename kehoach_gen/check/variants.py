@@ -33,7 +33,9 @@ VARIANTS_FILE = "spelling_variants.yaml"
 @functools.lru_cache(maxsize=1)
 def variant_groups() -> tuple[tuple[str, ...], ...]:
     """The variant groups of the data file, in NFC lower case, preferred spelling first."""
-    data = yaml.safe_load(bundled(VARIANTS_FILE).read_text(encoding="utf-8"))
+    # (our own data file: libyaml's loader when PyYAML has it, ten times quicker than Python's)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    data = yaml.load(bundled(VARIANTS_FILE).read_text(encoding="utf-8"), Loader=loader)
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list) or not all(
             isinstance(g, list) and len(g) >= 2 and all(isinstance(v, str) and v.strip()
