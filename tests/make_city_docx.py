@@ -18,12 +18,13 @@ in bold), the Nơi nhận and signature table; nothing is corrected.
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -307,12 +308,34 @@ CITY_BODY = [
 ]
 
 
+_BUILT: dict[str, bytes] = {}
+
+
+def _saved(key: str, build: Callable[[], Any], path: Path) -> Path:
+    """Write to ``path`` the .docx the python-docx Document ``build()`` makes, made once per
+    process for one ``key`` (the full repr of what it is made from): several tests write the
+    same appendix or plan. Bytes, so nothing a test does to its file reaches another."""
+    if key not in _BUILT:
+        buf = io.BytesIO()
+        build().save(buf)
+        _BUILT[key] = buf.getvalue()
+    path = Path(path)
+    path.write_bytes(_BUILT[key])
+    return path
+
+
 def build_docx(app: CityAppendix, path: Path, *, body: Sequence[str] = (),
                order: Sequence[int] | None = None, plan: bool = False) -> Path:
     """Write ``app`` to ``path`` as a city's .docx; ``order`` permutes the six columns (the
     group and section titles must stay contiguous); ``body`` paragraphs come first. With
     ``plan``, the whole plan of the city: header, title, trích yếu, :data:`CITY_BODY`, Nơi nhận
     and signature, then the appendix."""
+    key = repr(("city", app, list(body), list(order or range(6)), plan))
+    return _saved(key, lambda: _city_document(app, body, order, plan), path)
+
+
+def _city_document(app: CityAppendix, body: Sequence[str], order: Sequence[int] | None,
+                   plan: bool) -> Any:
     order = list(order or range(6))
     assert sorted(order) == list(range(6))
     doc = Document()
@@ -370,9 +393,7 @@ def build_docx(app: CityAppendix, path: Path, *, body: Sequence[str] = (),
         part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES,
                     _footnotes_xml(app.footnotes), doc.part.package)
         doc.part.relate_to(part, RT.FOOTNOTES)
-    path = Path(path)
-    doc.save(str(path))
-    return path
+    return doc
 
 
 def seed_appendix() -> CityAppendix:
@@ -428,6 +449,10 @@ def _cell_lines(cell: _Cell, lines: Sequence[str], *, bold: bool = False, italic
 def build_plan_docx(plan: CommunePlan, path: Path) -> Path:
     """Write ``plan`` as a commune types it in Word: headings are bold paragraphs with their
     number typed in front, other paragraphs justified; header and signature in tables."""
+    return _saved(repr(("plan", plan)), lambda: _plan_document(plan), path)
+
+
+def _plan_document(plan: CommunePlan) -> Any:
     doc = Document()
     header = doc.add_table(rows=2, cols=2)
     _cell_lines(header.cell(0, 0), plan.issuer, bold=True)
@@ -452,9 +477,7 @@ def build_plan_docx(plan: CommunePlan, path: Path) -> Path:
     left.paragraphs[0].runs[0].bold = True
     left.paragraphs[0].runs[0].italic = True
     _cell_lines(right, [*plan.signer[:-1], "", "", plan.signer[-1]], bold=True)
-    path = Path(path)
-    doc.save(str(path))
-    return path
+    return doc
 
 
 # --------------------------------------------------------------------------------- reading back
