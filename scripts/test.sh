@@ -2,7 +2,8 @@
 # Install everything the tests need on a bare Debian/Ubuntu machine, then run them.
 # Used verbatim by the README and by .ci/run. Exit code: 0 only if every test ran and passed
 # and ruff and mypy are clean. The last line says how many tests passed and failed.
-# A fast loop while developing: python3 -m pytest -m "not slow" (no LibreOffice, no wheel, no 114 units).
+# A fast loop while developing: python3 -m pytest -m "not slow" (no LibreOffice, no wheel, no 114 units;
+# in parallel, one worker per core: -n0 runs the tests in one process, as -s does).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,10 +25,16 @@ fi
 "$PY" -m pip install -q --disable-pip-version-check -e '.[test]'
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+serial_log="$(mktemp)"
+trap 'rm -f "$log" "$serial_log"' EXIT
 set +e
-"$PY" -m pytest tests -p no:cacheprovider 2>&1 | tee "$log"
+# every test but those held to a time or memory bound, in parallel (one worker per core: -n auto
+# in setup.cfg); then those, one at a time, alone on the machine
+"$PY" -m pytest tests -p no:cacheprovider -m "not serial" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
+"$PY" -m pytest tests -p no:cacheprovider -m serial -n0 2>&1 | tee "$serial_log"
+serial_rc=${PIPESTATUS[0]}
+if [ "$rc" -eq 0 ] || { [ "$rc" -eq 5 ] && [ "$serial_rc" -ne 0 ]; }; then rc=$serial_rc; fi
 lint="ruff, mypy: sạch"
 if ! "$PY" -m ruff check kehoach_gen tests benchmarks scripts examples; then
   lint="ruff: lỗi"; [ "$rc" -ne 0 ] || rc=1
@@ -40,9 +47,9 @@ if [ "$rc" -eq 5 ]; then
   echo "pytest collected no tests: that is a failure" >&2
   rc=1
 fi
-# pytest's closing line ("612 passed, 2 failed in 93.1s") as the last line, counted
-counts="$(tail -n 1 "$log")"
-passed="$(echo "$counts" | grep -Eo '[0-9]+ passed' | grep -Eo '[0-9]+' || true)"
+# pytest's closing lines ("612 passed, 2 failed in 93.1s") as the last line of each run, counted
+counts="$(tail -n 1 "$log"; tail -n 1 "$serial_log")"
+passed="$( (echo "$counts" | grep -Eo '[0-9]+ passed' || true) | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}' || true)"
 failed="$( (echo "$counts" | grep -Eo '[0-9]+ (failed|errors?)' || true) | grep -Eo '[0-9]+' | awk '{s += $1} END {print s + 0}' || true)"
 echo "${passed:-0} passed, ${failed:-0} failed; $lint"
 exit "$rc"

@@ -108,6 +108,16 @@ signer:
 """
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """``-s`` shows what the tests print (figures for the README): the tests then run in this
+    process, as with ``-n0``, since pytest-xdist's workers (``-n auto`` in setup.cfg) keep
+    their output."""
+    if config.getoption("capture") == "no" and getattr(config.option, "numprocesses", None):
+        config.option.numprocesses = 0
+        config.option.dist = "no"
+        config.option.tx = []
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(textwrap.dedent(text), encoding="utf-8")

@@ -100,6 +100,7 @@ def test_generate_pdf_on_an_unchanged_plan_keeps_or_makes_the_pdf(tmp_path: Path
 
 
 @pytest.mark.slow
+@pytest.mark.serial  # its workers must be gone within 10 s
 def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
     folder = tmp_path / "p"
     subprocess.run([sys.executable, "-m", "kehoach_gen.cli", "init-units", "-o", str(folder)], check=True,

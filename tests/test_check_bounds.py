@@ -32,7 +32,7 @@ from kehoach_gen.ooxml import package
 
 from .check_fixtures import make_long_plan_docx, make_plan_docx
 
-pytestmark = pytest.mark.slow  # bombs and 50,000 paragraphs, each against a 5 s bound
+pytestmark = [pytest.mark.slow, pytest.mark.serial]  # bombs and 50,000 paragraphs, each against a 5 s bound
 
 REPO = Path(__file__).resolve().parents[1]
 SECONDS = 5.0

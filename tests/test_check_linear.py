@@ -21,7 +21,8 @@ from kehoach_gen.check.tables import _first_unquoted
 from kehoach_gen.check.text import unit_words
 from kehoach_gen.check.words import fold, fold_all
 
-pytestmark = pytest.mark.slow  # generated lines against the regular expressions
+# generated lines against the regular expressions, each example within hypothesis's deadline
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 def lines(*pieces: str, size: int = 16) -> st.SearchStrategy[str]:

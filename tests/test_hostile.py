@@ -14,7 +14,8 @@ from kehoach_gen.cli import main
 
 from .hostile import CASES, MEMORY_BOUND_MB, TIME_BOUND_S, Hostile, run_cli
 
-pytestmark = pytest.mark.slow  # the hostile corpus against its 5 s / 500 MB bounds, some in real processes
+# the hostile corpus against its 5 s / 500 MB bounds, some in real processes
+pytestmark = [pytest.mark.slow, pytest.mark.serial]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)

@@ -440,6 +440,7 @@ def test_one_process_per_share_and_one_with_jobs_1(
             assert not [p for p in folder.iterdir() if p.name.startswith(".")], "temp left behind"
 
 
+@pytest.mark.serial  # timed against the clock
 def test_batch_runs_in_two_concurrent_processes(
     fake: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -546,6 +547,7 @@ def test_profiles_differ_between_runs(fake: Path, tmp_path: Path) -> None:
     assert len(profiles) == 2 and profiles[0] != profiles[1]
 
 
+@pytest.mark.serial  # timed against the clock
 def test_timeout_kills_process_group(
     fake: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -562,6 +564,7 @@ def test_timeout_kills_process_group(
     assert not doc.with_suffix(".pdf").exists()
 
 
+@pytest.mark.serial  # timed against the clock
 def test_timeout_kills_every_process_group(
     fake: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -580,6 +583,7 @@ def test_timeout_kills_every_process_group(
     assert not any(d.with_suffix(".pdf").exists() for d in docs)
 
 
+@pytest.mark.serial  # timed against the clock
 def test_timeout_in_one_share_places_the_other(
     fake: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -598,6 +602,7 @@ def test_timeout_in_one_share_places_the_other(
     assert _all_dead([int(pid_file.read_text())])
 
 
+@pytest.mark.serial  # races a real process, waits on the clock
 def test_interrupt_kills_the_processes_already_started(
     fake: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
