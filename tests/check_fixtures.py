@@ -230,7 +230,7 @@ _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)  # pyt
 _STYLE_KNOBS = ("default_font", "default_theme_font", "theme_minor_font", "normal_font",
                 "body_style_font", "odd_char_style_font", "date_italic")
 _THUMBNAIL = "docProps/thumbnail.jpeg"  # the first part after the document's own
-_Entry = tuple[str, int, int, bytes]  # name, CRC, size, deflated bytes
+Entry = tuple[str, int, int, bytes]  # a zip member: name, CRC, size, deflated bytes
 
 
 @functools.cache
@@ -238,21 +238,22 @@ def _w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-def _entry(name: str, data: bytes) -> _Entry:
-    packer = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)  # as zipfile
+def deflated_entry(name: str, data: bytes, level: int = zlib.Z_DEFAULT_COMPRESSION) -> Entry:
+    """A zip member deflated as zipfile deflates it (at zipfile's default level)."""
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
     return name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush()
 
 
 @functools.lru_cache(maxsize=64)
-def _static_entry(name: str, data: bytes) -> _Entry:
+def _static_entry(name: str, data: bytes) -> Entry:
     """A part most style sheets share (the template's own), compressed once."""
-    return _entry(name, data)
+    return deflated_entry(name, data)
 
 
 @dataclass(frozen=True)
 class _Base:
     doc: Any  # the python-docx Document, only to ask it for style ids
-    entries: tuple[_Entry, ...]  # every part python-docx writes, in its order
+    entries: tuple[Entry, ...]  # every part python-docx writes, in its order
     document: bytes  # word/document.xml: an empty body and its section
     rels: bytes  # word/_rels/document.xml.rels
     rids: frozenset[str]
@@ -329,7 +330,7 @@ def _style_sheet(doc: Any, s: dict[str, Any], body_pt: float, date_pt: float) ->
                                      standalone=True)
 
 
-def _zip(entries: list[_Entry]) -> bytes:
+def write_zip(entries: list[Entry]) -> bytes:
     """The zip file zipfile.ZipFile.writestr writes for these parts (deflated, no extras)."""
     y, mo, d, h, mi, sec = time.localtime(time.time())[:6]
     dos_date, dos_time = (y - 1980) << 9 | mo << 5 | d, h << 11 | mi << 5 | sec // 2
@@ -688,9 +689,9 @@ class _Builder:
         entries = []
         for entry in base.entries:
             if entry[0] == _THUMBNAIL:
-                entries += [_entry(name, _xml(root)) for name, _, root in self.parts]
-            entries.append(_entry(entry[0], parts[entry[0]]) if entry[0] in parts else entry)
-        return _zip(entries)
+                entries += [deflated_entry(name, _xml(root)) for name, _, root in self.parts]
+            entries.append(deflated_entry(entry[0], parts[entry[0]]) if entry[0] in parts else entry)
+        return write_zip(entries)
 
     def _style_id(self, name: str, kind: WD_STYLE_TYPE = WD_STYLE_TYPE.PARAGRAPH) -> str | None:
         return _style_id(self.key, name, kind)
