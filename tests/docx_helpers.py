@@ -12,6 +12,25 @@ from docx.oxml.ns import qn
 from docx.table import Table
 
 
+class LazyTemplate:
+    """``CompiledTemplate(path)``, compiled when a test first uses it rather than when its module
+    is imported: collecting the tests (each pytest-xdist worker collects them all) compiles
+    nothing, and only a worker that runs the module's tests compiles it, once for the module."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._compiled: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        if self._compiled is None:
+            from kehoach_gen.render import CompiledTemplate
+
+            self._compiled = CompiledTemplate(self.path)
+        return getattr(self._compiled, name)
+
+
 def open_docx(source: bytes | Path) -> Document:
     if isinstance(source, bytes):
         return docx.Document(io.BytesIO(source))

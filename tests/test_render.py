@@ -15,10 +15,11 @@ from docx.shared import Cm, Pt
 from kehoach_gen.adapt import adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.pipeline import TEMPLATE_NAME
-from kehoach_gen.render import CompiledTemplate, read_properties
+from kehoach_gen.render import read_properties
 
 from .conftest import MINI_CITY, MINI_PROFILE, REPO
 from .docx_helpers import (
+    LazyTemplate,
     all_text,
     appendix_table,
     effective,
@@ -29,7 +30,7 @@ from .docx_helpers import (
     texts,
 )
 
-TEMPLATE = CompiledTemplate(REPO / "templates" / TEMPLATE_NAME)
+TEMPLATE = LazyTemplate(REPO / "templates" / TEMPLATE_NAME)
 
 
 def render(city_text: str = MINI_CITY, **changes: Any) -> bytes:

@@ -19,9 +19,9 @@ from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.render import CompiledTemplate
 
 from .conftest import MINI_CITY, MINI_PROFILE, REPO
-from .docx_helpers import open_docx, texts
+from .docx_helpers import LazyTemplate, open_docx, texts
 
-TEMPLATE = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
+TEMPLATE = LazyTemplate(REPO / "templates" / "ke_hoach.docx")
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
 NOTE = "Mô hình ba tốt: Nội dung tốt, hình thức tốt, hiệu quả tốt."

@@ -12,14 +12,14 @@ from docx.oxml.ns import qn
 
 from kehoach_gen.adapt import Row, UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
-from kehoach_gen.render import CompiledTemplate, context
+from kehoach_gen.render import context
 from kehoach_gen.render.context import DEFAULT_GEOMETRY, RowGeometry
 from kehoach_gen.render.layout import drop_last_section
 
 from .conftest import MINI_CITY, MINI_PROFILE, REPO
-from .docx_helpers import appendix_table, open_docx, style_value
+from .docx_helpers import LazyTemplate, appendix_table, open_docx, style_value
 
-TEMPLATE = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
+TEMPLATE = LazyTemplate(REPO / "templates" / "ke_hoach.docx")
 LONG = "Tổ chức tuyên truyền, phổ biến, giáo dục pháp luật cho cán bộ, công chức và Nhân dân trên địa bàn. "
 
 

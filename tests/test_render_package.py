@@ -16,16 +16,15 @@ from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.render import (
     CUSTOM_PROPS,
     PROP_CONTENT,
-    CompiledTemplate,
     document_digest,
     read_properties,
 )
 
 from .conftest import MINI_CITY, MINI_PROFILE, REPO
-from .docx_helpers import open_docx
+from .docx_helpers import LazyTemplate, open_docx
 
 TEMPLATE_PATH = REPO / "templates" / "ke_hoach.docx"
-TEMPLATE = CompiledTemplate(TEMPLATE_PATH)
+TEMPLATE = LazyTemplate(TEMPLATE_PATH)
 
 
 def mini(**changes: Any) -> UnitPlan:

@@ -17,13 +17,12 @@ import yaml
 
 from kehoach_gen.adapt import Para, Row, UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
-from kehoach_gen.render import CompiledTemplate
 from kehoach_gen.render.text import cell_lines, inline, runs
 
 from .conftest import MINI_CITY, MINI_PROFILE, REPO
-from .docx_helpers import appendix_table, open_docx, texts
+from .docx_helpers import LazyTemplate, appendix_table, open_docx, texts
 
-TEMPLATE = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
+TEMPLATE = LazyTemplate(REPO / "templates" / "ke_hoach.docx")
 RAW_NEWLINE = re.compile(r"<w:t(?:\s[^>]*)?>[^<]*\n")
 
 
