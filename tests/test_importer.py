@@ -595,10 +595,12 @@ def test_dictionary_city_names_are_the_bundled_templates() -> None:
 
 
 def _zip(**files: str) -> bytes:
+    """A zip of ``files``, dated once and for all: its bytes name a test, and every pytest-xdist
+    worker must collect the same names."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for name, content in files.items():
-            z.writestr(name, content)
+            z.writestr(zipfile.ZipInfo(name, date_time=(2026, 5, 2, 0, 0, 0)), content)
     return buf.getvalue()
 
 
