@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -13,9 +14,11 @@ from kehoach_gen.model import CityTemplate, PartialDate, UnitProfile
 
 from .conftest import MINI_CITY, MINI_PROFILE
 
+_CITY = yaml.safe_load(MINI_CITY)  # parsed once: every test validates a fresh copy of its own
+
 
 def city() -> CityTemplate:
-    return CityTemplate.model_validate(yaml.safe_load(MINI_CITY))
+    return CityTemplate.model_validate(copy.deepcopy(_CITY))
 
 
 def profile(**changes: Any) -> UnitProfile:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -257,12 +258,19 @@ def test_profile_filename_adds_the_level_for_a_name_at_two_levels():
 # init_units
 
 
-def test_init_units_writes_one_valid_profile_per_unit(tmp_path: Path, hp: list[OfficialUnit]):
-    result = init_units(HP, tmp_path)
+@pytest.fixture(scope="module")
+def hp_written(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, Path]:
+    """init_units for Hải Phòng in a fresh folder, once for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("hai_phong")
+    return init_units(HP, folder), folder
+
+
+def test_init_units_writes_one_valid_profile_per_unit(hp_written: tuple[Any, Path], hp: list[OfficialUnit]):
+    result, folder = hp_written
     assert len(result.written) == 114 and result.skipped == []
-    assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".yaml") == sorted(p.name for p in result.written)
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".yaml") == sorted(p.name for p in result.written)
     # beside them, the JSON Schema their first line names, so an editor completes and checks them
-    assert (tmp_path / "unit_profile.schema.json").is_file()
+    assert (folder / "unit_profile.schema.json").is_file()
     assert all(p.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=unit_profile.schema.json\n")
                for p in result.written)
     by_file = {profile_filename(u, hp): u for u in hp}
@@ -285,9 +293,8 @@ def test_init_units_writes_one_valid_profile_per_unit(tmp_path: Path, hp: list[O
         UnitProfile.model_validate(load_yaml(path).data)
 
 
-def test_written_profile_explains_itself(tmp_path: Path):
-    init_units(HP, tmp_path)
-    text = (tmp_path / "thuy_nguyen.yaml").read_text(encoding="utf-8")
+def test_written_profile_explains_itself(hp_written: tuple[Any, Path]):
+    text = (hp_written[1] / "thuy_nguyen.yaml").read_text(encoding="utf-8")
     assert 'name: "Thủy Nguyên"' in text
     assert "BẮT BUỘC ĐIỀN" in text
     comments = [ln for ln in text.splitlines() if ln.lstrip().startswith("#")]
