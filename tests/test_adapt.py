@@ -2,27 +2,23 @@
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import pytest
-import yaml
 
 from kehoach_gen.adapt import adapt, format_date_line, format_number, plain
 from kehoach_gen.errors import InputError
 from kehoach_gen.model import CityTemplate, PartialDate, UnitProfile
 
-from .conftest import MINI_CITY, MINI_PROFILE
-
-_CITY = yaml.safe_load(MINI_CITY)  # parsed once: every test validates a fresh copy of its own
+from .conftest import MINI_CITY, MINI_PROFILE, parse_yaml
 
 
 def city() -> CityTemplate:
-    return CityTemplate.model_validate(copy.deepcopy(_CITY))
+    return CityTemplate.model_validate(parse_yaml(MINI_CITY))
 
 
 def profile(**changes: Any) -> UnitProfile:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(changes)
     return UnitProfile.model_validate(data)
 

@@ -7,23 +7,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from kehoach_gen.diff import diff_cities
 from kehoach_gen.model import CityTemplate, UnitProfile
 
-from .conftest import MINI_CITY, MINI_PROFILE
+from .conftest import MINI_CITY, MINI_PROFILE, parse_yaml
 
 
 def city(edit: Any = None) -> CityTemplate:
-    data = yaml.safe_load(MINI_CITY)
+    data = parse_yaml(MINI_CITY)
     if edit:
         edit(data)
     return CityTemplate.model_validate(data)
 
 
 def unit(**changes: Any) -> UnitProfile:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(changes)
     return UnitProfile.model_validate(data)
 

@@ -16,7 +16,7 @@ from kehoach_gen.cli import main
 from kehoach_gen.errors import InputError
 from kehoach_gen.model import CityTemplate, UnitProfile
 
-from .conftest import MINI_CITY, MINI_PROFILE, write
+from .conftest import MINI_CITY, MINI_PROFILE, parse_yaml, write
 
 DISTRICT_LEVELS = {
     "quan": {"name": "quận", "aliases": ["quan"], "departments": {"tu_phap": "Phòng Tư pháp"}},
@@ -27,7 +27,7 @@ DISTRICT_LEVELS = {
 
 def district_city(edit: Any = None) -> dict[str, Any]:
     """The mini template, for the districts of a province before the 2025 reform."""
-    data = yaml.safe_load(MINI_CITY)
+    data = parse_yaml(MINI_CITY)
     data["levels"] = DISTRICT_LEVELS
     data["roles"]["cong_an"]["quan"] = "Công an quận {{ ten }}"
     data["roles"]["khu_dan_cu"] = {"city": "thôn, tổ dân phố", "huyen": "các thôn, tổ dân phố",
@@ -42,7 +42,7 @@ def district_city(edit: Any = None) -> dict[str, Any]:
 
 
 def profile(**kw: Any) -> UnitProfile:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(kw)
     return UnitProfile.model_validate(data)
 
@@ -95,7 +95,7 @@ def test_a_task_limited_to_an_undeclared_level_is_named() -> None:
 def test_more_than_twenty_sections_are_numbered() -> None:
     assert [roman(n) for n in (1, 4, 9, 14, 20, 21, 25, 40, 49)] == [
         "I", "IV", "IX", "XIV", "XX", "XXI", "XXV", "XL", "XLIX"]
-    data = yaml.safe_load(MINI_CITY)
+    data = parse_yaml(MINI_CITY)
     sections = data["appendix"]["groups"][1]["sections"]
     sections += [{"id": f"S{i}", "title": f"Mục {i}", "tasks": [{"id": f"T{i}", "text": "Việc", "lead": ["tu_phap"],
                                                                  "deadline": "Năm 2026"}]} for i in range(25)]
@@ -125,7 +125,7 @@ def test_init_units_of_another_province_warns(tmp_path: Path) -> None:
 
 
 def test_init_units_gives_each_unit_the_templates_level(tmp_path: Path) -> None:
-    data = yaml.safe_load(MINI_CITY)
+    data = parse_yaml(MINI_CITY)
     data["levels"] = {"x": {"name": "xã", "official": "xã"}, "p": {"name": "phường", "official": "phường",
                                                                   "departments": {"tu_phap": "Văn phòng phường"}}}
     for role in data["roles"].values():
@@ -144,7 +144,7 @@ def test_init_units_gives_each_unit_the_templates_level(tmp_path: Path) -> None:
 
 
 def test_an_unknown_level_in_a_profile_is_one_error_however_it_fails() -> None:
-    city = CityTemplate.model_validate(yaml.safe_load(MINI_CITY))
+    city = CityTemplate.model_validate(parse_yaml(MINI_CITY))
     with pytest.raises(InputError) as exc:
         adapt(city, profile(level="quận"))
     [p] = exc.value.problems

@@ -26,7 +26,7 @@ from kehoach_gen.pipeline import TEMPLATE_NAME
 from kehoach_gen.render import CompiledTemplate
 from kehoach_gen.validate import check_profile, validate_model
 
-from .conftest import MINI_CITY, MINI_PROFILE, REPO
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, parse_yaml
 from .docx_helpers import all_text, open_docx
 
 pytestmark = pytest.mark.slow  # generated inputs (hypothesis)
@@ -91,7 +91,7 @@ FIELDS: dict[str, tuple[Setter, Callable[[str], str]]] = {
 
 @cache
 def _city() -> CityTemplate:
-    return CityTemplate.model_validate(yaml.safe_load(MINI_CITY))
+    return CityTemplate.model_validate(parse_yaml(MINI_CITY))
 
 
 @cache
@@ -120,7 +120,7 @@ def _jinja_or_footnote(text: str) -> bool:
 @given(text=TEXT)
 def test_any_text_gives_a_clear_error_or_a_document_with_the_text(field: str, text: str) -> None:
     setter, shown = FIELDS[field]
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     setter(data, text)
     try:
         docx_bytes = _generate(data)
@@ -136,7 +136,7 @@ def test_any_text_gives_a_clear_error_or_a_document_with_the_text(field: str, te
 @settings(max_examples=30, deadline=None)
 @given(name=TEXT, position=TEXT, place=TEXT)
 def test_several_odd_fields_at_once(name: str, position: str, place: str) -> None:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data["name"], data["place"] = name, place
     data["signer"]["position"] = position
     try:
@@ -153,7 +153,7 @@ def test_several_odd_fields_at_once(name: str, position: str, place: str) -> Non
 ])
 def test_markup_and_long_values_render_as_typed_and_the_document_opens(text: str) -> None:
     for field, (setter, shown) in FIELDS.items():
-        data = yaml.safe_load(MINI_PROFILE)
+        data = parse_yaml(MINI_PROFILE)
         setter(data, text)
         doc_text = _collapse(all_text(open_docx(_generate(data))))
         assert shown(text) in doc_text, field
@@ -162,7 +162,7 @@ def test_markup_and_long_values_render_as_typed_and_the_document_opens(text: str
 def test_decomposed_text_ends_up_composed_in_the_plan() -> None:
     nfd = unicodedata.normalize("NFD", "Tân An")
     assert nfd != "Tân An"
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data["name"] = nfd
     data["signer"]["name"] = unicodedata.normalize("NFD", "Phạm Minh Ngạn")
     doc_text = all_text(open_docx(_generate(data)))

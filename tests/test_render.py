@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import yaml
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -17,7 +16,7 @@ from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.pipeline import TEMPLATE_NAME
 from kehoach_gen.render import read_properties
 
-from .conftest import MINI_CITY, MINI_PROFILE, REPO
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, parse_yaml
 from .docx_helpers import (
     LazyTemplate,
     all_text,
@@ -34,9 +33,9 @@ TEMPLATE = LazyTemplate(REPO / "templates" / TEMPLATE_NAME)
 
 
 def render(city_text: str = MINI_CITY, **changes: Any) -> bytes:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(changes)
-    plan = adapt(CityTemplate.model_validate(yaml.safe_load(city_text)), UnitProfile.model_validate(data))
+    plan = adapt(CityTemplate.model_validate(parse_yaml(city_text)), UnitProfile.model_validate(data))
     return TEMPLATE.render(plan)
 
 
@@ -206,8 +205,8 @@ def test_inline_layout_has_one_portrait_section_and_tasks_in_body() -> None:
 
 
 def test_properties_are_recorded() -> None:
-    plan = adapt(CityTemplate.model_validate(yaml.safe_load(MINI_CITY)),
-                 UnitProfile.model_validate(yaml.safe_load(MINI_PROFILE)))
+    plan = adapt(CityTemplate.model_validate(parse_yaml(MINI_CITY)),
+                 UnitProfile.model_validate(parse_yaml(MINI_PROFILE)))
     data = TEMPLATE.render(plan, {"kehoach-gen:inputs": "abc & <d>"})
     props = read_properties(data)
     assert props["kehoach-gen:inputs"] == "abc & <d>"

@@ -11,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from lxml import etree
 
 from kehoach_gen.adapt import Para, UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.render import CompiledTemplate
 
-from .conftest import MINI_CITY, MINI_PROFILE, REPO
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, parse_yaml
 from .docx_helpers import LazyTemplate, open_docx, texts
 
 TEMPLATE = LazyTemplate(REPO / "templates" / "ke_hoach.docx")
@@ -28,9 +27,9 @@ NOTE = "Mô hình ba tốt: Nội dung tốt, hình thức tốt, hiệu quả t
 
 
 def plan(**changes: Any) -> UnitPlan:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(changes)
-    return adapt(CityTemplate.model_validate(yaml.safe_load(MINI_CITY)), UnitProfile.model_validate(data))
+    return adapt(CityTemplate.model_validate(parse_yaml(MINI_CITY)), UnitProfile.model_validate(data))
 
 
 def parts(data: bytes) -> dict[str, bytes]:

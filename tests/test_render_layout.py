@@ -7,7 +7,6 @@ import dataclasses
 from typing import Any
 
 import pytest
-import yaml
 from docx.oxml.ns import qn
 
 from kehoach_gen.adapt import Row, UnitPlan, adapt
@@ -16,7 +15,7 @@ from kehoach_gen.render import context
 from kehoach_gen.render.context import DEFAULT_GEOMETRY, RowGeometry
 from kehoach_gen.render.layout import drop_last_section
 
-from .conftest import MINI_CITY, MINI_PROFILE, REPO
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, parse_yaml
 from .docx_helpers import LazyTemplate, appendix_table, open_docx, style_value
 
 TEMPLATE = LazyTemplate(REPO / "templates" / "ke_hoach.docx")
@@ -24,9 +23,9 @@ LONG = "Tổ chức tuyên truyền, phổ biến, giáo dục pháp luật cho 
 
 
 def mini(**changes: Any) -> UnitPlan:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(changes)
-    return adapt(CityTemplate.model_validate(yaml.safe_load(MINI_CITY)), UnitProfile.model_validate(data))
+    return adapt(CityTemplate.model_validate(parse_yaml(MINI_CITY)), UnitProfile.model_validate(data))
 
 
 def with_tall_task(plan: UnitPlan) -> UnitPlan:

@@ -9,8 +9,6 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kehoach_gen.adapt import UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.render import (
@@ -20,7 +18,7 @@ from kehoach_gen.render import (
     read_properties,
 )
 
-from .conftest import MINI_CITY, MINI_PROFILE, REPO
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, parse_yaml
 from .docx_helpers import LazyTemplate, open_docx
 
 TEMPLATE_PATH = REPO / "templates" / "ke_hoach.docx"
@@ -28,9 +26,9 @@ TEMPLATE = LazyTemplate(TEMPLATE_PATH)
 
 
 def mini(**changes: Any) -> UnitPlan:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(changes)
-    return adapt(CityTemplate.model_validate(yaml.safe_load(MINI_CITY)), UnitProfile.model_validate(data))
+    return adapt(CityTemplate.model_validate(parse_yaml(MINI_CITY)), UnitProfile.model_validate(data))
 
 
 def previous_formula(data: bytes) -> str:

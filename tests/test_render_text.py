@@ -13,13 +13,12 @@ import zipfile
 from typing import Any
 
 import pytest
-import yaml
 
 from kehoach_gen.adapt import Para, Row, UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.render.text import cell_lines, inline, runs
 
-from .conftest import MINI_CITY, MINI_PROFILE, REPO
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, parse_yaml
 from .docx_helpers import LazyTemplate, appendix_table, open_docx, texts
 
 TEMPLATE = LazyTemplate(REPO / "templates" / "ke_hoach.docx")
@@ -27,9 +26,9 @@ RAW_NEWLINE = re.compile(r"<w:t(?:\s[^>]*)?>[^<]*\n")
 
 
 def mini(**changes: Any) -> UnitPlan:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data.update(changes)
-    return adapt(CityTemplate.model_validate(yaml.safe_load(MINI_CITY)), UnitProfile.model_validate(data))
+    return adapt(CityTemplate.model_validate(parse_yaml(MINI_CITY)), UnitProfile.model_validate(data))
 
 
 def document_xml(data: bytes) -> str:

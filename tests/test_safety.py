@@ -22,7 +22,7 @@ from kehoach_gen.loading import load_yaml, load_yaml_text
 from kehoach_gen.pipeline import NEW_SUFFIX, Project, generate_unit, output_name
 from kehoach_gen.units import slug
 
-from .conftest import MINI_CITY, MINI_PROFILE, write
+from .conftest import MINI_CITY, MINI_PROFILE, parse_yaml, write
 from .docx_helpers import all_text, open_docx
 
 # ---------------------------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_a_profile_path_with_dot_dot_cannot_write_outside_the_output_folder(
 
 @pytest.mark.parametrize("unit_name", ["../../../evil", "Tân/An", "..", "C:\\Windows\\evil", "a\\..\\..\\b"])
 def test_a_unit_name_cannot_choose_where_the_file_goes(unit_name: str, project: Project, tmp_path: Path) -> None:
-    data = yaml.safe_load(MINI_PROFILE)
+    data = parse_yaml(MINI_PROFILE)
     data["name"] = unit_name
     profile = tmp_path / "profiles" / "x.yaml"
     profile.parent.mkdir()

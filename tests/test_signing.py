@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from kehoach_gen.adapt import adapt
@@ -17,7 +16,7 @@ from kehoach_gen.errors import InputError
 from kehoach_gen.model import CityTemplate, LevelSpec, Signer, UnitProfile
 from kehoach_gen.signing import lines, problems
 
-from .conftest import MINI_CITY, MINI_PROFILE, write
+from .conftest import MINI_CITY, MINI_PROFILE, parse_yaml, write
 
 UBND = LevelSpec(name="xã")
 SO = LevelSpec(name="trung tâm", body="Trung tâm Y tế", head="Giám đốc", collective=False)
@@ -80,8 +79,8 @@ def test_contradictions_are_located_errors_in_validate_and_generate(tmp_path: Pa
 
 
 def test_the_plan_carries_the_in_person_choice() -> None:
-    city = CityTemplate.model_validate(yaml.safe_load(MINI_CITY))
-    data = yaml.safe_load(MINI_PROFILE)
+    city = CityTemplate.model_validate(parse_yaml(MINI_CITY))
+    data = parse_yaml(MINI_PROFILE)
     data["signer"] = {"name": "Nguyễn Văn A", "position": "Chủ tịch", "authority": "không"}
     plan = adapt(city, UnitProfile.model_validate(data))
     assert plan.signer_lines == ("CHỦ TỊCH",)
@@ -92,7 +91,7 @@ def test_the_plan_carries_the_in_person_choice() -> None:
 
 
 def test_a_level_signed_by_its_head_has_no_tm_line() -> None:
-    data = yaml.safe_load(MINI_CITY)
+    data = parse_yaml(MINI_CITY)
     data["levels"] = {"ttyt": {"name": "trung tâm y tế", "cap": "Trung tâm Y tế", "issuer": [
         "SỞ Y TẾ", "{{ don_vi | upper }}"], "body": "Trung tâm Y tế", "head": "Giám đốc", "collective": False}}
     for role in data["roles"].values():
