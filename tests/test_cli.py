@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from kehoach_gen.cli import main
@@ -16,7 +15,7 @@ from kehoach_gen.validate import load_city
 
 from . import make_city_docx
 from .check_fixtures import make_plan_docx
-from .conftest import MINI_CITY, MINI_PROFILE, REPO, write
+from .conftest import MINI_CITY, MINI_PROFILE, REPO, read_yaml, write
 
 
 def run(*args: str) -> object:
@@ -77,7 +76,7 @@ def test_import_writes_a_template_and_never_overwrites_without_force(tmp_path: P
     result = run("import", source, "-o", out)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert "Đã nhập 58 nhiệm vụ" in result.output  # type: ignore[attr-defined]
-    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data = read_yaml(out.read_text(encoding="utf-8"))
     assert [g["id"] for g in data["appendix"]["groups"]] == ["A", "B"]
     before = out.read_bytes()
     result = run("import", source, "-o", out)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
 from docx import Document
 
@@ -22,7 +21,7 @@ from kehoach_gen.pipeline import Project, generate_unit
 from kehoach_gen.validate import load_city
 
 from . import make_city_docx as mk
-from .conftest import REPO
+from .conftest import REPO, read_yaml
 
 HP = REPO / "city_template.yaml"
 NA = REPO / "examples" / "nghe_an_cds" / "city_template.yaml"
@@ -42,7 +41,7 @@ def plan_docx(path: Path, body: list[str], *, issuer: tuple[str, str] = ("ỦY B
 
 
 def template_of(report: ImportReport) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(report.template_yaml())
+    data: dict[str, Any] = read_yaml(report.template_yaml())
     return data
 
 
@@ -82,7 +81,7 @@ def test_the_issuer_its_level_and_the_plan_it_implements(simple: ImportReport) -
                             "province": "Hải Phòng", "number": "159/KH-UBND", "date": "2026-05-02",
                             "name": "Triển khai Đề án"}
     assert "levels" not in data  # xã is one of the default levels
-    profile = yaml.safe_load(simple.profile_yaml() or "")
+    profile = read_yaml(simple.profile_yaml() or "")
     assert profile == {"level": "xã", "name": "Tân An", "province": "Hải Phòng", "number": "12",
                        "date": "2026-06-05",
                        "signer": {"name": "Nguyễn Văn Bình", "position": "Chủ tịch", "authority": "TM."}}
@@ -98,7 +97,7 @@ def test_any_level_noun_of_the_header(issuer: tuple[str, str], place: str, level
                                       tmp_path: Path) -> None:
     path = plan_docx(tmp_path / "p.docx", SIMPLE_BODY, issuer=tuple(x for x in issuer if x), place=place)  # type: ignore[arg-type]
     report = import_document(path)
-    profile = yaml.safe_load(report.profile_yaml() or "")
+    profile = read_yaml(report.profile_yaml() or "")
     assert (profile["level"], profile["name"]) == (level, name)
     data = template_of(report)
     if level in ("thị xã", "thành phố thuộc tỉnh"):  # not a default level: the tier is declared
@@ -204,7 +203,7 @@ def test_a_name_only_the_source_unit_uses_goes_to_its_profile(tmp_path: Path) ->
             *SIMPLE_BODY[7:]]
     body.insert(3, "- Phối hợp với Phòng Kinh tế, Hạ tầng và Đô thị trong việc này.")
     report = import_document(plan_docx(tmp_path / "p.docx", body))
-    profile = yaml.safe_load(report.profile_yaml() or "")
+    profile = read_yaml(report.profile_yaml() or "")
     assert profile["departments"] == {"quan_su": "Ban Chỉ huy Quân sự", "kinh_te": "Phòng Kinh tế, Hạ tầng và Đô thị"}
     data = template_of(report)
     assert data["roles"]["quan_su"]["unit"] == "Ban Chỉ huy Quân sự {{ cap }}"
@@ -405,7 +404,7 @@ def test_cli_writes_the_template_and_the_profile_and_prints_the_report(tmp_path:
     assert "Đơn vị ban hành: Ủy ban nhân dân xã Tân An" in result.output
     assert f"Đã ghi hồ sơ đơn vị vào {prof}" in result.output
     load_city(out)
-    assert yaml.safe_load(prof.read_text(encoding="utf-8"))["name"] == "Tân An"
+    assert read_yaml(prof.read_text(encoding="utf-8"))["name"] == "Tân An"
     result = run("import", source, "-o", tmp_path / "t2.yaml", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)

@@ -27,6 +27,8 @@ from kehoach_gen.units import (
     slug,
 )
 
+from .conftest import read_yaml
+
 HP = "Hải Phòng"
 
 
@@ -278,7 +280,7 @@ def test_init_units_writes_one_valid_profile_per_unit(hp_written: tuple[Any, Pat
         raw = path.read_bytes()
         assert raw.decode("utf-8").isprintable() is False  # has newlines; decodes as UTF-8
         assert b"\r" not in raw and not raw.startswith(b"\xef\xbb\xbf")
-        profile = UnitProfile.model_validate(yaml.safe_load(raw))
+        profile = UnitProfile.model_validate(read_yaml(raw))
         official = by_file[path.name]
         assert (profile.level, profile.name, profile.place) == (
             official.level, official.name, official.name
