@@ -76,16 +76,24 @@ def test_tan_an_body_matches_seed_000(generated: dict[str, Path]) -> None:
 
 def best_ratio(text: str, candidates: list[str]) -> float:
     """max(SequenceMatcher(None, text, c).ratio() for c in candidates), the same number,
-    without computing the ratios that cannot beat the best so far: real_quick_ratio and
-    quick_ratio are upper bounds of ratio (the same formula over a count of matches at least
-    as large), so a candidate whose bound is not above the best cannot change the maximum.
-    Equal candidates first, to have a high best early."""
+    without the ratios that cannot beat the best so far. real_quick_ratio (from the two
+    lengths alone) and quick_ratio are upper bounds of ratio (the same 2*M/T over a count of
+    matches at least as large): candidates are tried by their real_quick_ratio, highest
+    first, until it is no longer above the best; one whose quick_ratio is not above it is
+    skipped."""
     best = 0.0
-    for candidate in sorted(candidates, key=lambda c: c != text):
+    for bound, candidate in sorted(((_length_bound(text, c), c) for c in candidates), reverse=True):
+        if bound <= best:
+            break
         matcher = difflib.SequenceMatcher(None, text, candidate)
-        if matcher.real_quick_ratio() > best and matcher.quick_ratio() > best:
+        if matcher.quick_ratio() > best:
             best = max(best, matcher.ratio())
     return best
+
+
+def _length_bound(a: str, b: str) -> float:
+    """SequenceMatcher(None, a, b).real_quick_ratio(), without building the matcher."""
+    return 2.0 * min(len(a), len(b)) / (len(a) + len(b)) if a or b else 1.0
 
 
 def test_tan_an_headings_are_seed_000s(generated: dict[str, Path]) -> None:
