@@ -14,6 +14,7 @@ the footnote reference marks (runs styled "FootnoteReference", in both documents
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,12 +76,28 @@ def project() -> Project:
     return Project(city_path(), templates_dir())
 
 
+@pytest.fixture(scope="module")
+def both(project: Project, tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], tuple[Path, Path]]:
+    """The plan build writes and the plan the naive loop writes for a profile (appendix
+    layout), each pair made once for the module: the tests only read them."""
+    made: dict[Path, tuple[Path, Path]] = {}
+
+    def make(profile: Path) -> tuple[Path, Path]:
+        if profile not in made:
+            folder = tmp_path_factory.mktemp(profile.stem)
+            built = generate_unit(project, profile, folder / "build" / "plan.docx", force=True,
+                                  layout="appendix").output
+            assert built is not None
+            made[profile] = built, naive_document(project, profile, folder, layout="appendix")
+        return made[profile]
+
+    return make
+
+
 @pytest.mark.parametrize("profile", PROFILES, ids=[p.stem for p in PROFILES])
-def test_naive_loop_writes_the_same_text_and_line_breaks_as_build(project: Project, profile: Path,
-                                                                  tmp_path: Path) -> None:
-    built = generate_unit(project, profile, tmp_path / "build" / "plan.docx", force=True, layout="appendix").output
-    assert built is not None
-    naive = naive_document(project, profile, tmp_path, layout="appendix")
+def test_naive_loop_writes_the_same_text_and_line_breaks_as_build(
+        both: Callable[[Path], tuple[Path, Path]], profile: Path) -> None:
+    built, naive = both(profile)
 
     ours, theirs = body_texts(built), body_texts(naive)
     assert len(ours) > 100  # a whole plan, appendix table included
@@ -89,12 +106,9 @@ def test_naive_loop_writes_the_same_text_and_line_breaks_as_build(project: Proje
     assert raw_newlines(naive) == []
 
 
-def test_the_comparison_sees_line_breaks(project: Project, tmp_path: Path) -> None:
+def test_the_comparison_sees_line_breaks(both: Callable[[Path], tuple[Path, Path]]) -> None:
     """Lê Chân has a task written on two lines: the comparison above is not vacuous."""
-    profile = REPO / "unit_profiles" / "le_chan.yaml"
-    built = generate_unit(project, profile, tmp_path / "plan.docx", force=True, layout="appendix").output
-    assert built is not None
-    naive = naive_document(project, profile, tmp_path, layout="appendix")
-    for path in (built, naive):
+    assert REPO / "unit_profiles" / "le_chan.yaml" in PROFILES
+    for path in both(REPO / "unit_profiles" / "le_chan.yaml"):
         assert any("\n" in t for t in body_texts(path))
         assert Document(str(path)).element.body.find(".//" + qn("w:br")) is not None
