@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from jinja2 import StrictUndefined, Template
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -29,6 +28,8 @@ from kehoach_gen.model import (
     TaskWording,
     UnitProfile,
 )
+
+from .conftest import read_yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_PATH = ROOT / "city_template.yaml"
@@ -79,8 +80,7 @@ STRICT = StrictEnvironment()
 
 
 def _load(path: Path) -> Any:
-    with path.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return read_yaml(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,13 @@ from typing import Any
 
 import jsonschema
 import pytest
-import yaml
 from click.testing import CliRunner
 
 from kehoach_gen.cli import main
 from kehoach_gen.model import CityTemplate, UnitProfile
 from kehoach_gen.schema import markdown, schema_text
 
-from .conftest import REPO
+from .conftest import REPO, read_yaml
 
 CITIES = [REPO / "city_template.yaml", *sorted((REPO / "examples").glob("*/city_template.yaml"))]
 PROFILES = sorted((REPO / "unit_profiles").glob("*.yaml")) + sorted((REPO / "examples").glob("*/unit_profiles/*.yaml"))
@@ -29,7 +28,7 @@ def _json(data: Any) -> Any:
 
 def _errors(schema_name: str, path: Path) -> list[str]:
     schema = json.loads((REPO / "schemas" / schema_name).read_text(encoding="utf-8"))
-    data = _json(yaml.safe_load(path.read_text(encoding="utf-8")))
+    data = _json(read_yaml(path.read_text(encoding="utf-8")))
     return [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
 
 
