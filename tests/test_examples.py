@@ -6,10 +6,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from .conftest import REPO
 from .docx_helpers import open_docx
 
 
+@pytest.mark.slow  # a fresh interpreter runs the example end to end, as the wheel test does
 def test_library_example_runs(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(REPO / "examples" / "library_usage.py"), str(tmp_path)],
                             capture_output=True, text=True, encoding="utf-8", cwd=tmp_path, timeout=120)
