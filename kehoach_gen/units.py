@@ -310,7 +310,20 @@ def profile_filename(unit: OfficialUnit, all_units: Iterable[OfficialUnit]) -> s
     goes last (``cam_giang_10888``).
     """
     base = slug(unit)
-    clash = [u for u in all_units if u != unit and slug(u) == base]
+    return _filename(unit, base, [u for u in all_units if u != unit and slug(u) == base])
+
+
+def profile_filenames(units: Sequence[OfficialUnit]) -> list[str]:
+    """:func:`profile_filename` of each of ``units`` among them, each slug made once (a
+    province has hundreds of units: comparing each with all would take seconds)."""
+    slugs = [slug(u) for u in units]
+    same: dict[str, list[OfficialUnit]] = {}
+    for u, s in zip(units, slugs, strict=True):
+        same.setdefault(s, []).append(u)
+    return [_filename(u, s, [o for o in same[s] if o != u]) for u, s in zip(units, slugs, strict=True)]
+
+
+def _filename(unit: OfficialUnit, base: str, clash: Sequence[OfficialUnit]) -> str:
     if not clash:
         return base + ".yaml"
     name = base
@@ -511,12 +524,12 @@ def init_units(
     result = InitResult(warnings=_other_province(city, units))
     _write_schema(target)
     skipped_types: dict[str, int] = {}
-    for unit in units:
+    for unit, filename in zip(units, profile_filenames(units), strict=True):
         key = by_type.get(unit.level_name)
         if key is None:
             skipped_types[unit.level_name] = skipped_types.get(unit.level_name, 0) + 1
             continue
-        path = target / profile_filename(unit, units)
+        path = target / filename
         if path.exists():
             result.skipped.append(path)
             continue

@@ -22,6 +22,7 @@ from kehoach_gen.units import (
     modern_spelling,
     official_units,
     profile_filename,
+    profile_filenames,
     profile_text,
     province_name,
     slug,
@@ -358,3 +359,11 @@ def test_init_units_with_city_roles(tmp_path: Path):
     text = (tmp_path / "cat_hai.yaml").read_text(encoding="utf-8")
     assert "#   cong_an = Công an đặc khu" in text
     assert len(result.written) == 114
+
+
+@pytest.mark.parametrize("province", ["Hải Phòng", "Hà Nội", "Nghệ An", "Thành phố Hồ Chí Minh"])
+def test_file_names_made_together_are_those_made_one_by_one(province: str) -> None:
+    units = official_units(province)
+    together = profile_filenames(units)
+    assert together == [profile_filename(u, units) for u in units]
+    assert len(set(together)) == len(units)  # no two units write the same profile
