@@ -15,7 +15,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -37,8 +36,9 @@ from .model import (
 )
 from .numbering import BLANK, alpha, format_date_line, format_number, label, roman
 from .placeholders import PlaceholderError
-from .roles import RoleBook, Uses
+from .roles import RoleBook
 from .signing import lines as signer_lines
+from .tasklists import Made, TaskLists
 from .validate import level_of, profile_problems
 
 FOOTNOTE_RE = re.compile(r"\[\^([A-Za-z0-9_\-]+)\]")
@@ -176,64 +176,17 @@ class _Block:
     count: bool = False                   # show "(05 nhiệm vụ)"
 
 
-class _TaskLists:
-    """The task lists made so far in this process, to be given again to a unit they fit.
-
-    A unit's task list reads the city template, a few fields of its profile (level, pilot,
-    overrides, local tasks) and, while filling texts, some placeholder values and role names:
-    in the bundled templates, the level's words ("xã") and the bodies' names, never the unit's
-    own name. Each list is kept with what it read (:class:`~kehoach_gen.roles.Uses`); another
-    unit whose profile fields and whose values of exactly those names and roles are equal gets
-    the same list, footnotes included, without filling a text. Nothing else is trusted: a
-    template whose task texts name the unit itself simply never finds a list made for another
-    unit. Bounded: at most ``size`` kinds of unit, ``per_kind`` lists each."""
-
-    def __init__(self, size: int = 64, per_kind: int = 8):
-        self.size, self.per_kind = size, per_kind
-        self._kinds: OrderedDict[tuple[Any, ...], list[_Made]] = OrderedDict()
-        self.enabled = True
-
-    @staticmethod
-    def kind(a: _Adapter) -> tuple[Any, ...]:
-        p = a.p
-        return (id(a.city), a.level, p.pilot, a.draft,
-                tuple((k, o.model_dump_json()) for k, o in sorted(p.overrides.items())),
-                tuple(t.model_dump_json() for t in p.local_tasks))
-
-    def find(self, a: _Adapter) -> _Made | None:
-        if not self.enabled:
-            return None
-        made = self._kinds.get(self.kind(a))
-        for m in made or ():
-            if m.city is a.city and m.uses.of(a.book) == m.read:
-                return m
-        return None
-
-    def keep(self, a: _Adapter, made: _Made) -> None:
-        if not self.enabled:
-            return
-        key = self.kind(a)
-        kept = self._kinds.setdefault(key, [])
-        self._kinds.move_to_end(key)
-        kept.insert(0, made)
-        del kept[self.per_kind:]
-        while len(self._kinds) > self.size:
-            self._kinds.popitem(last=False)
-
-    def clear(self) -> None:
-        self._kinds.clear()
+_TaskLists = TaskLists
+TASK_LISTS = TaskLists()
 
 
-@dataclass(frozen=True)
-class _Made:
-    city: CityTemplate
-    uses: Uses
-    read: tuple[Any, ...]
-    blocks: list[_Block]
-    footnotes: dict[str, tuple[int, str]]
+def _kind(a: _Adapter) -> tuple[Any, ...]:
+    """What of a unit, besides the values its texts read, its task list depends on."""
+    p = a.p
+    return (id(a.city), a.level, p.pilot, a.draft,
+            tuple((k, o.model_dump_json()) for k, o in sorted(p.overrides.items())),
+            tuple(t.model_dump_json() for t in p.local_tasks))
 
-
-TASK_LISTS = _TaskLists()
 
 
 class _Adapter:
@@ -335,17 +288,18 @@ class _Adapter:
         """The task list: groups with their sections and tasks, numbered for the appendix
         (groups A, B; sections I, II … across a group; tasks 1, 2 … across a group).
 
-        Given again when an earlier unit's list fits this one (:class:`_TaskLists`); the lists
+        Given again when an earlier unit's list fits this one (:class:`.tasklists.TaskLists`); the lists
         and their rows are never changed once made."""
         if self.footnotes:  # (a list is made first, before any other text)
             return self._make_blocks()
-        found = TASK_LISTS.find(self)
+        kind = _kind(self)
+        found = TASK_LISTS.find(kind, self.city, self.book)
         if found is not None:
             self.footnotes = dict(found.footnotes)
             return found.blocks
         with self.book.tracking() as uses:
             out = self._make_blocks()
-        TASK_LISTS.keep(self, _Made(self.city, uses, uses.of(self.book), out, dict(self.footnotes)))
+        TASK_LISTS.keep(kind, Made(self.city, uses, uses.of(self.book), out, dict(self.footnotes)))
         return out
 
     def _make_blocks(self) -> list[_Block]:
