@@ -93,7 +93,7 @@ class ItemBodies:
     Bounded: past ``size`` outputs or ``chars`` characters the memo starts again."""
 
     def __init__(self, env: SandboxedEnvironment, codes: tuple[tuple[str, Any], ...],
-                 size: int = 8192, chars: int = 16_000_000):
+                 size: int = 4096, chars: int = 4_000_000):
         self.bodies = [(var, sandbox.from_code(env, code)) for var, code in codes]
         self.size, self.chars = size, chars
         self._memo: dict[tuple[int, Any, tuple[Any, ...]], tuple[Any, Xml]] = {}
