@@ -176,7 +176,6 @@ class _Block:
     count: bool = False                   # show "(05 nhiệm vụ)"
 
 
-_TaskLists = TaskLists
 TASK_LISTS = TaskLists()
 
 

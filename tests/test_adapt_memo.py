@@ -11,6 +11,7 @@ import yaml
 from kehoach_gen import adapt as adapt_module
 from kehoach_gen.adapt import UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
+from kehoach_gen.tasklists import TaskLists
 
 from .conftest import MINI_CITY, MINI_PROFILE
 
@@ -91,7 +92,7 @@ def test_a_department_renamed_in_one_profile_changes_only_that_units_list() -> N
 
 def test_the_memo_is_bounded() -> None:
     c = city()
-    small = adapt_module._TaskLists(size=2, per_kind=1)
+    small = TaskLists(size=2, per_kind=1)
     adapt_module.TASK_LISTS, saved = small, adapt_module.TASK_LISTS
     try:
         for u in UNITS:

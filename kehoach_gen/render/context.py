@@ -9,12 +9,12 @@ breaks and footnote references (:func:`.text.inline`). Each task row also knows 
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..adapt import Para, Row, UnitPlan
+from ..ooxml.cache import LRU
 from .text import cell_lines, plain_lines, runs
 
 # Every name a template may use, for check-template and for strict rendering.
@@ -147,74 +147,36 @@ class ParaView:
 VIEW_TYPES = (RowView, Cells, AppendixView, ParaView)
 
 
-class _RowViews:
-    """Row views made before, for the same row of the plan (units of one kind share their task
-    rows, see :class:`kehoach_gen.adapt._TaskLists`) with the same footnote numbers and
-    geometry. A view is never changed once made. Bounded: the ``size`` most recently used."""
-
-    def __init__(self, size: int = 4096):
-        self.size = size
-        # (the row and geometry are kept beside their view: their ids stay theirs)
-        self._views: OrderedDict[tuple[int, int, tuple[Any, ...]], tuple[Row, RowGeometry, RowView]] = \
-            OrderedDict()
-
-    def views(self, rows: Sequence[Row], notes: Mapping[str, Any], geometry: RowGeometry) -> list[RowView]:
-        marks = tuple(notes.items())
-        out = []
-        for row in rows:
-            key = (id(row), id(geometry), marks)
-            found = self._views.get(key)
-            if found is not None:
-                self._views.move_to_end(key)
-            else:
-                found = self._views[key] = (row, geometry, RowView(row, notes, geometry))
-                if len(self._views) > self.size:
-                    self._views.popitem(last=False)
-            out.append(found[2])
-        return out
-
-    def clear(self) -> None:
-        self._views.clear()
+# Views made before, shared by the units of one kind (their task rows are the same objects, see
+# kehoach_gen.tasklists; most body paragraphs have the same text), and what the template wrote
+# for them (template.ItemBodies). A view is never changed once made. Row views are keyed by the
+# row itself (kept beside its view, so its id stays its own) and the geometry; paragraph views by
+# kind, number and text; both by the plan's footnotes.
+ROW_VIEWS: LRU[tuple[int, int, tuple[Any, ...]], tuple[Row, RowGeometry, RowView]] = LRU(4096)
+PARA_VIEWS: LRU[tuple[str, str, str, tuple[Any, ...]], ParaView] = LRU(4096)
 
 
-ROW_VIEWS = _RowViews()
+def _row_views(rows: Sequence[Row], notes: Mapping[str, Any], marks: tuple[Any, ...],
+               geometry: RowGeometry) -> list[RowView]:
+    out = []
+    for row in rows:
+        key = (id(row), id(geometry), marks)
+        found = ROW_VIEWS.get(key) or ROW_VIEWS.put(key, (row, geometry, RowView(row, notes, geometry)))
+        out.append(found[2])
+    return out
 
 
-class _ParaViews:
-    """Body paragraph views made before, by kind, number, text and footnotes: most paragraphs
-    of a plan are the same for every unit of a level, so a view made for one unit serves the
-    next (and what the template wrote for it too, see :class:`.template.ItemBodies`). A view is
-    never changed once made. Bounded: the ``size`` most recently used."""
-
-    def __init__(self, size: int = 4096):
-        self.size = size
-        self._views: OrderedDict[tuple[str, str, str, tuple[Any, ...]], ParaView] = OrderedDict()
-
-    def view(self, kind: str, number: str, text: str, notes: Mapping[str, Any], marks: tuple[Any, ...]
-             ) -> ParaView:
-        key = (kind, number, text, marks)
-        found = self._views.get(key)
-        if found is not None:
-            self._views.move_to_end(key)
-            return found
-        found = self._views[key] = ParaView(kind, number, text, notes)
-        if len(self._views) > self.size:
-            self._views.popitem(last=False)
-        return found
-
-    def clear(self) -> None:
-        self._views.clear()
-
-
-PARA_VIEWS = _ParaViews()
+def _para_view(kind: str, number: str, text: str, notes: Mapping[str, Any], marks: tuple[Any, ...]) -> ParaView:
+    key = (kind, number, text, marks)
+    return PARA_VIEWS.get(key) or PARA_VIEWS.put(key, ParaView(kind, number, text, notes))
 
 
 def _paragraphs(para: Para, notes: Mapping[str, Any], marks: tuple[Any, ...]) -> list[ParaView]:
     """A paragraph written on several lines becomes several paragraphs of its kind (a line break
     in a justified paragraph would stretch the line before it)."""
     first, *rest = plain_lines(para.text)
-    return [PARA_VIEWS.view(para.kind, para.number, first, notes, marks),
-            *(PARA_VIEWS.view(para.kind, "", line, notes, marks) for line in rest)]
+    return [_para_view(para.kind, para.number, first, notes, marks),
+            *(_para_view(para.kind, "", line, notes, marks) for line in rest)]
 
 
 def context(plan: UnitPlan, geometry: RowGeometry = DEFAULT_GEOMETRY) -> dict[str, Any]:
@@ -224,18 +186,18 @@ def context(plan: UnitPlan, geometry: RowGeometry = DEFAULT_GEOMETRY) -> dict[st
     it is empty, the notes now being at the foot of the page of their marker.
     """
     notes = plan.footnotes
+    marks = tuple(notes.items())
     appendix: AppendixView | None = None
     if plan.appendix is not None:
         a = plan.appendix
         appendix = AppendixView(a.heading, a.title, a.kem_theo, list(a.columns),
-                                ROW_VIEWS.views(a.rows, notes, geometry))
+                                _row_views(a.rows, notes, marks, geometry))
     body: list[ParaView] = []
-    marks = tuple(notes.items())
     for p in plan.body:
         if "\n" in p.text or "\r" in p.text:
             body.extend(_paragraphs(p, notes, marks))
         else:
-            body.append(PARA_VIEWS.view(p.kind, p.number, p.text, notes, marks))
+            body.append(_para_view(p.kind, p.number, p.text, notes, marks))
     return {
         "issuer_lines": list(plan.issuer_lines),
         "number_line": plan.number_line,

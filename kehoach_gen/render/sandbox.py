@@ -272,13 +272,17 @@ def bound_loops(tree: nodes.Template) -> None:
         loop.iter = nodes.Filter(loop.iter, "_kh_loop", [], [], None, None, lineno=loop.lineno)
 
 
-def compile_code(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> CodeType:
-    """``source`` parsed, checked against the whitelist, loops bounded, compiled to Python code."""
+def _checked(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> nodes.Template:
+    """``source`` parsed, checked against the whitelist, loops bounded."""
     tree = env.parse(source)
     check(tree, names)
     bound_loops(tree)
-    return env.compile(tree)
+    return tree
 
+
+def compile_code(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> CodeType:
+    """``source`` parsed, checked against the whitelist, loops bounded, compiled to Python code."""
+    return env.compile(_checked(env, source, names))
 
 
 def compile_split(env: SandboxedEnvironment, source: str, names: frozenset[str]
@@ -286,9 +290,7 @@ def compile_split(env: SandboxedEnvironment, source: str, names: frozenset[str]
     """:func:`compile_code`, with the body of every outermost loop whose output depends on its
     item alone (:func:`split_loops`) compiled apart: the template's code, and each body's loop
     variable and code, the k-th written by ``{{ item|_kh_item(k) }}``."""
-    tree = env.parse(source)
-    check(tree, names)
-    bound_loops(tree)
+    tree = _checked(env, source, names)
     bodies = split_loops(tree)
     return env.compile(tree), tuple((var, env.compile(body)) for var, body in bodies)
 

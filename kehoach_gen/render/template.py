@@ -87,9 +87,9 @@ class ItemBodies:
     items it was given: ``{{ item|_kh_item(k) }}`` writes body ``k`` for ``item``.
 
     A body reads only its item, so its output is kept for that very object (kept alive with
-    it, so its id stays its own; a text by its value) and the plan's footnotes (the text of a cell may show their
-    markers): the rows of an appendix shared by units of one kind
-    (:class:`kehoach_gen.adapt._TaskLists`, :class:`.context._RowViews`) are written once.
+    it, so its id stays its own; a text by its value) and the plan's footnotes (the text of a
+    cell may show their markers): the rows of an appendix shared by units of one kind
+    (:class:`kehoach_gen.tasklists.TaskLists`, :data:`.context.ROW_VIEWS`) are written once.
     Bounded: past ``size`` outputs or ``chars`` characters the memo starts again."""
 
     def __init__(self, env: SandboxedEnvironment, codes: tuple[tuple[str, Any], ...],
