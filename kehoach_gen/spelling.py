@@ -100,6 +100,7 @@ _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f
 MAX_STEM = 80
 
 
+@functools.lru_cache(maxsize=8192)  # a province's names are slugged again for each file name
 def slug(name: str) -> str:
     """An ASCII file-name stem: "Tân An" → "tan_an", "Đồ Sơn" → "do_son".
 

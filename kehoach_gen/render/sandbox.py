@@ -355,11 +355,6 @@ def from_code(env: SandboxedEnvironment, code: CodeType) -> jinja2.Template:
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
-def compile_checked(env: SandboxedEnvironment, source: str, names: frozenset[str]) -> jinja2.Template:
-    """``source`` parsed, checked against the whitelist, loops bounded, compiled."""
-    return from_code(env, compile_code(env, source, names))
-
-
 def render(template: jinja2.Template, values: Mapping[str, Any]) -> str:
     """The template's output, counted while it streams: over :data:`MAX_OUTPUT_CHARS` stops.
     Loops draw on a fresh :class:`Budget`."""

@@ -18,7 +18,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from types import MappingProxyType
+from types import CodeType, MappingProxyType
 from typing import Any
 
 import jinja2
@@ -235,8 +235,8 @@ class CompiledTemplate:
         self._env = sandbox.environment(_finalize, _as_runs, fast_types=VIEW_TYPES)
         self._code, self._item_codes = sandbox.compile_split(self._env, self.source, _NAMES)
         self._jinja()
-        self._specs = specs
-        self._rules = _rules(specs)
+        self._rule_codes = _rule_codes(specs)
+        self._rules = _rules(self._rule_codes)
         self._package(parts)
         self._xml_checked = False
         for plan in sample_plans():
@@ -280,15 +280,17 @@ class CompiledTemplate:
                  if k not in ("_env", "template", "_rules", "variables", "_items")}
         state["_code"] = marshal.dumps(self._code)
         state["_item_codes"] = marshal.dumps(self._item_codes)
+        state["_rule_codes"] = marshal.dumps(self._rule_codes)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         self._code = marshal.loads(state["_code"])  # noqa: S302 - written by __getstate__
         self._item_codes = marshal.loads(state["_item_codes"])  # noqa: S302 - written by __getstate__
+        self._rule_codes = marshal.loads(state["_rule_codes"])  # noqa: S302 - written by __getstate__
         self._env = sandbox.environment(_finalize, _as_runs, fast_types=VIEW_TYPES)
         self._jinja()
-        self._rules = _rules(self._specs)
+        self._rules = _rules(self._rule_codes)
 
     def _jinja(self) -> None:
         """The Jinja template of the compiled code, with its loop bodies (:class:`ItemBodies`)."""
@@ -383,11 +385,24 @@ class CompiledTemplate:
 _NAMES = CONTEXT_NAMES | sandbox.INTERNAL_NAMES
 
 
-def _rules(specs: Iterable[Any]) -> list[Rule]:
-    """Each short rule, its template texts compiled into functions of a document's values."""
+# each short rule as marshal can keep it: the code of every template text above it (None where
+# the text is no valid template) with its size, the width it is centred in, and whether it is full
+_RuleCode = tuple[tuple[tuple[CodeType | None, float], ...], float, bool]
+
+
+def _rule_codes(specs: Iterable[Any]) -> list[_RuleCode]:
+    """Each short rule's template texts compiled (checked against the whitelist) to code, once:
+    a template loaded from the cache makes its rules from this code, without parsing again."""
     env = sandbox.environment(None, _as_runs, fast_types=VIEW_TYPES)
-    return [Rule(tuple((r, size) for text, size in spec.above if (r := _mini(env, text, _NAMES)) is not None),
-                 spec.width_cm, spec.full) for spec in specs]
+    return [(tuple((_mini_code(env, text), size) for text, size in spec.above), spec.width_cm, spec.full)
+            for spec in specs]
+
+
+def _rules(codes: Iterable[_RuleCode]) -> list[Rule]:
+    """Each short rule, its texts' code made into functions of a document's values."""
+    env = sandbox.environment(None, _as_runs, fast_types=VIEW_TYPES)
+    return [Rule(tuple((_mini(env, code), size) for code, size in above if code is not None), width, full)
+            for above, width, full in codes]
 
 
 def compile_template(path: str | Path) -> CompiledTemplate:
@@ -407,14 +422,19 @@ def compile_template(path: str | Path) -> CompiledTemplate:
     return compiled
 
 
-def _mini(env: jinja2.Environment, text: str, names: frozenset[str]) -> Callable[[Mapping[str, Any]], str] | None:
-    """A paragraph's template text (``{{ issuer_lines[1] }}``) as a function of the values."""
+def _mini_code(env: SandboxedEnvironment, text: str) -> CodeType | None:
+    """A paragraph's template text (``{{ issuer_lines[1] }}``) compiled, None if it is not one."""
     for smart, straight in (("“", '"'), ("”", '"'), ("‘", "'"), ("’", "'")):
         text = text.replace(smart, straight)
     try:
-        template = sandbox.compile_checked(env, text, names)  # type: ignore[arg-type]
+        return sandbox.compile_code(env, text, _NAMES)
     except (jinja2.TemplateError, sandbox.TemplateRule):
         return None
+
+
+def _mini(env: SandboxedEnvironment, code: CodeType) -> Callable[[Mapping[str, Any]], str]:
+    """The text's code as a function of the values."""
+    template = sandbox.from_code(env, code)
     return lambda values: sandbox.render_text(template, values)
 
 
