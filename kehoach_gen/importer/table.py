@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from ..errors import InputError
 from ..model import Appendix
 from ..ooxml.element import El, own
 from ..ooxml.ns import TBL, TR, P
@@ -15,8 +16,15 @@ from ..ooxml.tables import row_grid
 from ..ooxml.text import Marker, lines
 from .text import BULLET_RE, ends_sentence, fold
 
-if TYPE_CHECKING:
-    from .session import Session
+
+class Session(Protocol):
+    """Where reading the table reports what it had to guess, and what stops it (an import's
+    :class:`~.session.Session`; named here, not imported: the session reads rows of this module)."""
+
+    def warn(self, message: str, hint: str = "", key: str = "") -> None: ...
+
+    def error(self, message: str, hint: str = "") -> InputError: ...
+
 
 # Header words per column (matched on folded text, first field that matches wins: "Thời gian
 # thực hiện" is a deadline before "thực hiện" can make it a lead).
