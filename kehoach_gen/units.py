@@ -205,18 +205,6 @@ def split_type_word(name: str) -> tuple[Level | None, str]:
     return None, tidy
 
 
-def find_units(name: str, province: str) -> list[OfficialUnit]:
-    """The units of ``province`` called ``name`` (any level; a type word is allowed)."""
-    units = official_units(province)
-    key = canonical_name(name)
-    exact = [u for u in units if canonical_name(u.name) == key]
-    if exact:
-        return exact
-    level, bare = split_type_word(name)
-    key = canonical_name(bare)
-    return [u for u in units if canonical_name(u.name) == key and level in (None, u.level)]
-
-
 def closest_units(name: str, units: Sequence[OfficialUnit], n: int = 3) -> list[OfficialUnit]:
     """Up to ``n`` units whose names look like ``name`` (typos, missing diacritics), best first."""
     key = canonical_name(name)

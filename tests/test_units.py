@@ -17,7 +17,6 @@ from kehoach_gen.units import (
     canonical_name,
     check_unit,
     closest_units,
-    find_units,
     init_units,
     modern_spelling,
     official_units,
@@ -153,13 +152,6 @@ def test_the_cached_list_cannot_be_changed_by_a_caller():
     first = official_units(HP)
     first.clear()
     assert len(official_units(HP)) == 114
-
-
-def test_find_units_accepts_the_type_word(hp: list[OfficialUnit]):
-    assert find_units("Xã Tân An", HP) == [unit(hp, "Tân An")]
-    assert find_units("phường thuỷ nguyên", HP) == [unit(hp, "Thủy Nguyên")]
-    assert find_units("Phường Tân An", HP) == []
-    assert find_units("Tân Ann", HP) == []
 
 
 def test_closest_units_copes_with_missing_diacritics(hp: list[OfficialUnit]):
