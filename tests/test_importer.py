@@ -391,6 +391,29 @@ def test_reimport_keeps_ids_of_unchanged_and_revised_tasks(
         s.id for s in imported.appendix.groups[1].sections]
 
 
+def test_reimport_of_a_revised_task_worded_for_any_level_asks_to_review_that_wording(
+        seed: mk.Seed, imported: ImportResult, tmp_path: Path) -> None:
+    """Levels are data: a template of districts (quận, huyện) carries a reviewer's wording for
+    'quan' across a re-import, and a city revision of that task asks to review it, as for xã."""
+    data = load_yaml_text(imported.to_yaml()).data
+    b24 = next(t for g in data["appendix"]["groups"] for s in g.get("sections", [])
+               for t in s.get("tasks", []) if t["id"] == "B24")
+    b24["quan"] = {"text": "Tuyên truyền trên địa bàn {{ cap }}"}
+    levels = {"quan": {"name": "quận"}, "huyen": {"name": "huyện"}}
+    style = {"numbering": ["1.", "1.1.", "a)", "-", "+"], "date_format": "d/m/yyyy"}
+    previous = template(imported, appendix=data["appendix"], levels=levels, style=style)
+    path = mk.build_docx(revise(seed.appendix()), tmp_path / "rev.docx")
+    again = import_appendix(path, previous=previous)
+    assert tasks(again)["B24"].by_level["quan"].text == "Tuyên truyền trên địa bàn {{ cap }}"
+    revised = [w for w in again.warnings if w.message == "nhiệm vụ B24 đã sửa so với mẫu cũ: nội dung"]
+    assert [w.hint for w in revised] == ["Xem lại cách diễn đạt riêng cho cấp xã (unit và khóa của từng cấp)"]
+    unworded = [w for w in again.warnings if w.message == "nhiệm vụ B21 đã sửa so với mẫu cũ: tiến độ"]
+    assert [w.hint for w in unworded] == [""]
+    full = CityTemplate.model_validate(load_yaml_text(again.to_yaml()).data)
+    assert full.levels.keys() == levels.keys() and full.appendix == again.appendix
+    assert full.style == previous.style and full.body == previous.body  # nothing else is lost
+
+
 def test_reimport_writes_a_complete_template(reimport: tuple[CityTemplate, ImportResult]) -> None:
     previous, again = reimport
     text = again.to_yaml()

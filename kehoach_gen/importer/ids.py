@@ -153,8 +153,9 @@ class Ids:
         A previous text with placeholders ("trên địa bàn {{ cap }}") was written by a person
         for the units, never by the city: it moves to ``unit`` so that units keep it, while
         ``text``/``title`` take the city's new wording."""
-        # "by_level": where the model keeps per-level wording (dumped under each level's key)
-        keep = {"levels", "pilot_only", "unit", "xa", "phuong", "dac_khu", "by_level"}
+        # "by_level": the wording of every level the template has (dumped under each level's key:
+        # xa, phuong, quan …), whatever the levels are
+        keep = {"levels", "pilot_only", "unit", "by_level"}
         for _, task, _ in self._entries():
             old = self.old_tasks.get(task.id or "")
             if old is not None:
@@ -167,7 +168,7 @@ class Ids:
                 old_s = self.old_sections.get(s.id or "")
                 if old_s is not None and s.task is None:
                     s.carried.update(old_s.model_dump(
-                        include={"unit", "xa", "phuong", "dac_khu", "by_level"}, exclude_none=True))
+                        include={"unit", "by_level"}, exclude_none=True))
                     self._keep_unit_wording(s, "title", s.title or "", old_s.title or "",
                                             old_s.unit is not None, f"mục {s.id}")
 
@@ -188,10 +189,10 @@ class Ids:
                 continue
             changed = [label for f, label in names.items() if getattr(old, f) != getattr(task, f)]
             if changed:
-                reworded = any(getattr(old, w) for w in ("unit", "xa", "phuong", "dac_khu"))
+                reworded = old.unit is not None or bool(old.by_level)
                 self.session.warn(
                     f"nhiệm vụ {task.id} đã sửa so với mẫu cũ: {', '.join(changed)}",
-                    "Xem lại cách diễn đạt riêng cho cấp xã (unit/xa/phuong/dac_khu)"
+                    "Xem lại cách diễn đạt riêng cho cấp xã (unit và khóa của từng cấp)"
                     if reworded else "",
                 )
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..model import Appendix
+from ..model import DEFAULT_LEVELS, Appendix, level_scope
 from ..ooxml.element import BLOCK_CONTAINERS, El, flatten
 from ..ooxml.ns import TBL, TC, P
 from ..ooxml.text import clean_text, lines, paragraph_text
@@ -60,8 +60,9 @@ def read_appendix(document: Any, session: Session, notes: Footnotes | None = Non
         "columns": [header.labels.get(f, DEFAULT_COLUMNS[f]) for f in FIELDS],
         "groups": [g.data() for g in groups], "footnotes": notes.used,
     }
-    try:
-        appendix = Appendix.model_validate(data)
+    try:  # a task's wording for a level of the previous template (quan: …) is that level's
+        with level_scope(previous.levels if previous is not None else DEFAULT_LEVELS):
+            appendix = Appendix.model_validate(data)
     except ValidationError as exc:  # a bug here, not the user's: still say where
         raise session.error(f"bảng phụ lục không chuyển được thành mẫu: {exc}") from None
     ids.report_changes(appendix)

@@ -36,14 +36,12 @@ class ImportResult:
         """The city template (complete when ``previous`` was given) with review comments."""
         data: dict[str, Any] = {}
         if self.previous is not None:
-            prev = self.previous.model_dump(mode="json", exclude_defaults=True)
-            roles = prev.get("roles", {})
+            # everything of the previous template (its levels, style, Word template …) in its
+            # order, with the new appendix and the new roles
+            data = self.previous.model_dump(mode="json", exclude_defaults=True)
+            roles = data.setdefault("roles", {})
             roles.update({k: {"city": v} for k, v in self.roles.items() if k not in roles})
-            data = {"plan": prev["plan"]}
-            if "task_layout" in prev:
-                data["task_layout"] = prev["task_layout"]
-            data.update(roles=roles, body=prev["body"], appendix=_appendix_data(self.appendix))
-            data.update({k: prev[k] for k in ("noi_nhan", "luu") if k in prev})
+            data["appendix"] = _appendix_data(self.appendix)
         else:
             data["roles"] = {k: {"city": v} for k, v in self.roles.items()}
             data["appendix"] = _appendix_data(self.appendix)
@@ -90,8 +88,8 @@ class ImportResult:
             if new_roles:
                 lines.append(f"- Vai trò mới cần điền 'unit:': {', '.join(new_roles)}.")
             lines.append(
-                "- 'plan', 'body', 'roles', 'noi_nhan' giữ như mẫu cũ; chỉ 'appendix' được nhập "
-                "lại."
+                "- Mọi phần của mẫu cũ ('plan', 'levels', 'style', 'body', 'roles', 'noi_nhan' …) "
+                "giữ nguyên; chỉ 'appendix' được nhập lại."
             )
         lines.append("- Mỗi nhiệm vụ: kiểm tra 'levels', 'pilot_only' và cách diễn đạt cho cấp xã.")
         if self.warnings:
