@@ -104,11 +104,13 @@ class Placed:
     other_unit: str = ""       # the unit whose file is already at ``path`` (collision)
 
 
-def place(target: Path, data: bytes, content: str, unit: str, *, force: bool) -> Placed:
+def place(target: Path, data: bytes, content: str, unit: str, *, force: bool,
+          existing: tuple[State, dict[str, str]] | None = None) -> Placed:
     """Write ``data`` (whose content hash is ``content``) for ``unit`` at ``target`` unless
     the same content is already there; keep a person's edits (beside, or moved aside with
-    ``force``); never overwrite another unit's plan."""
-    state, props = existing_state(target)
+    ``force``); never overwrite another unit's plan. ``existing``: :func:`existing_state` of
+    ``target`` when the caller has just read it (reading it means hashing every part again)."""
+    state, props = existing if existing is not None else existing_state(target)
     if state == "ours":
         other = props.get(PROP_UNIT, "")
         if other and other != unit:

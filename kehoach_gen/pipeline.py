@@ -214,14 +214,15 @@ def generate_unit(project: Project, profile_path: str | Path, out: str | Path | 
     result = UnitResult(profile_path=ppath, plan=plan, warnings=warnings)
     result.inputs = inputs_digest(project, _read(ppath, "hồ sơ đơn vị", "PROFILES", 4 * 1024 * 1024), draft,
                                   layout)
-    state, props = existing_state(target)
-    if state == "ours" and props.get(PROP_INPUTS) == result.inputs and props.get(PROP_UNIT) == unit \
+    existing = existing_state(target)  # read (and hashed) once: place() is told what it is
+    state, found = existing
+    if state == "ours" and found.get(PROP_INPUTS) == result.inputs and found.get(PROP_UNIT) == unit \
             and not force:
-        result.output, result.status, result.content = target, "unchanged", props.get(PROP_CONTENT, "")
+        result.output, result.status, result.content = target, "unchanged", found.get(PROP_CONTENT, "")
         return result
     props = {PROP_INPUTS: result.inputs, PROP_VERSION: __version__, PROP_UNIT: unit}
     data, result.content = project.template.render_with_digest(plan, props)
-    placed = place(target, data, result.content, unit, force=force)
+    placed = place(target, data, result.content, unit, force=force, existing=existing)
     if placed.status == "collision":
         raise collision_error(ppath, placed)
     result.output, result.status, result.edited_path = placed.path, placed.status, placed.edited

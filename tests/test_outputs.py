@@ -96,3 +96,21 @@ def test_force_over_a_hand_edit_says_so_and_keeps_the_edit_aside(project: Projec
     assert f"bản sửa tay được chuyển sang {aside}" in result.output
     assert aside.read_bytes() == edited
     assert "Ghi chú của văn phòng" not in "\n".join(p.text for p in docx.Document(str(out / "tan_an.docx")).paragraphs)
+
+
+def test_regenerating_over_its_own_plan_reads_and_hashes_that_plan_once(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Telling a person's edit from our own file hashes every part of it (about 1 MB): done once
+    per unit, not again when the new file is placed."""
+    from kehoach_gen import outputs
+
+    profile = write(tmp_path / "tan_an.yaml", MINI_PROFILE)
+    first = generate_unit(project, profile, tmp_path / "out")
+    assert first.status == "written"
+    hashed: list[int] = []
+    real = outputs.document_digest
+    monkeypatch.setattr(outputs, "document_digest", lambda data: hashed.append(len(data)) or real(data))
+    again = generate_unit(project, profile, tmp_path / "out", force=True)
+    assert again.status in ("updated", "unchanged", "written") and again.output == first.output
+    assert len(hashed) == 1
+    assert not list((tmp_path / "out").glob(f"*{EDITED_SUFFIX}*"))  # still known as ours
