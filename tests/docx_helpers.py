@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,9 @@ from docx.table import Table
 class LazyTemplate:
     """``CompiledTemplate(path)``, compiled when a test first uses it rather than when its module
     is imported: collecting the tests (each pytest-xdist worker collects them all) compiles
-    nothing, and only a worker that runs the module's tests compiles it, once for the module."""
+    nothing, and only a worker that runs a test that uses it compiles it, once for the process:
+    the modules that render with the bundled template share one compiled copy (the tests only
+    render with it; a new compile of the same file is the same template)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -25,10 +28,16 @@ class LazyTemplate:
         if name.startswith("__"):
             raise AttributeError(name)
         if self._compiled is None:
-            from kehoach_gen.render import CompiledTemplate
-
-            self._compiled = CompiledTemplate(self.path)
+            self._compiled = _compiled(Path(self.path).resolve(), Path(self.path).read_bytes())
         return getattr(self._compiled, name)
+
+
+@functools.cache
+def _compiled(path: Path, content: bytes) -> Any:
+    """The template at ``path`` compiled, once per process for one content of the file."""
+    from kehoach_gen.render import CompiledTemplate
+
+    return CompiledTemplate(path)
 
 
 def open_docx(source: bytes | Path) -> Document:
