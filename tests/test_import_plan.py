@@ -41,8 +41,21 @@ def plan_docx(path: Path, body: list[str], *, issuer: tuple[str, str] = ("ỦY B
 
 
 def template_of(report: ImportReport) -> dict[str, Any]:
-    data: dict[str, Any] = read_yaml(report.template_yaml())
+    data: dict[str, Any] = read_yaml(written(report))
     return data
+
+
+_WRITTEN: dict[int, tuple[ImportReport, str]] = {}
+
+
+def written(report: ImportReport) -> str:
+    """``report.template_yaml()``, written once per report: a test reads a report's template
+    more than once (its data, then the file), and the module's ``simple`` report is shared by
+    tests that only read it."""
+    entry = _WRITTEN.get(id(report))
+    if entry is None or entry[0] is not report:
+        entry = _WRITTEN[id(report)] = (report, report.template_yaml())
+    return entry[1]
 
 
 SIMPLE_BODY = [
@@ -114,7 +127,7 @@ def test_a_city_plan_with_its_appendix(tmp_path: Path) -> None:
     assert data["plan"]["number"] == "159/KH-UBND" and data["plan"]["date"] == "2026-05-02"
     assert data["plan"]["issuer"] == "Ủy ban nhân dân thành phố Hải Phòng"
     out = tmp_path / "city_template.yaml"
-    out.write_text(report.template_yaml(), encoding="utf-8")
+    out.write_text(written(report), encoding="utf-8")
     city, _ = load_city(out)
     assert list(city.task_index()) == [t.id for _, _, t in import_appendix(path).appendix.all_tasks()]
     assert city.roles["tu_phap"].unit == "Văn phòng HĐND và UBND"  # from the dictionary
@@ -170,7 +183,7 @@ def test_doubtful_non_substitutions_are_reported() -> None:
 
 
 def test_every_text_of_the_template_is_free_of_the_source_unit(simple: ImportReport) -> None:
-    text = simple.template_yaml().split("\nplan:", 1)[1]
+    text = written(simple).split("\nplan:", 1)[1]
     assert "Tân An" not in text and "TÂN AN" not in text and "Nguyễn Văn Bình" not in text
     data = template_of(simple)
     assert data["body"]["trich_yeu"] == "Triển khai Đề án trên địa bàn {{ don_vi }}"
@@ -300,7 +313,7 @@ def test_inline_tasks_with_one_shared_line_after_a_section(tmp_path: Path) -> No
     assert second["tasks"][0]["lead"] == ["cong_an"]
     assert "numbering" not in data["style"]  # I. › 1. › a): the default
     out = tmp_path / "t.yaml"
-    out.write_text(report.template_yaml(), encoding="utf-8")
+    out.write_text(written(report), encoding="utf-8")
     prof = tmp_path / "u.yaml"
     prof.write_text(report.profile_yaml() or "", encoding="utf-8")
     again = generate_unit(Project.load(out), prof, tmp_path / "again.docx", draft=True).output
@@ -364,7 +377,7 @@ def test_reimport_keeps_task_ids(tmp_path: Path) -> None:
     source = plan_docx(tmp_path / "p.docx", SIMPLE_BODY)
     first = import_document(source)
     out = tmp_path / "t.yaml"
-    out.write_text(first.template_yaml(), encoding="utf-8")
+    out.write_text(written(first), encoding="utf-8")
     previous, _ = load_city(out)
     body = list(SIMPLE_BODY)
     body[4] = "1. Rà soát văn bản quy phạm pháp luật của Hội đồng nhân dân, Ủy ban nhân dân xã"
@@ -386,7 +399,7 @@ def test_the_report_as_text_and_json(simple: ImportReport) -> None:
     assert data["loai"] == "don_vi" and data["tom_tat"]["nhiem_vu"] == 2
     note = next(n for n in data["ghi_chu"] if n["quyet_dinh"] == "'xã Tân An' → {{ don_vi }}")
     assert note["vi_tri"].startswith("đoạn ") and "Tân An" in note["trich"] and note["can_xem"] is False
-    assert simple.template_yaml().startswith("# Nhập văn bản:")
+    assert written(simple).startswith("# Nhập văn bản:")
 
 
 # --------------------------------------------------------------------------- command line

@@ -99,10 +99,33 @@ def labelled(result: ImportResult) -> list[tuple[str, str, Any]]:
     return out
 
 
+_WRITTEN: dict[int, tuple[ImportResult, str, dict[str, Any]]] = {}
+
+
+def written(result: ImportResult) -> str:
+    """``result.to_yaml()``, written once per result: the module's import (``imported``) is
+    shared by its tests, which only read it, and several start from its YAML (0.1 s each)."""
+    return _written(result)[1]
+
+
+def written_data(result: ImportResult) -> dict[str, Any]:
+    """``load_yaml_text(result.to_yaml()).data``, parsed once per result; a deep copy for each
+    caller to change."""
+    return copy.deepcopy(_written(result)[2])
+
+
+def _written(result: ImportResult) -> tuple[ImportResult, str, dict[str, Any]]:
+    entry = _WRITTEN.get(id(result))
+    if entry is None or entry[0] is not result:
+        text = result.to_yaml()
+        entry = _WRITTEN[id(result)] = (result, text, load_yaml_text(text).data)
+    return entry
+
+
 def template(result: ImportResult, **replaced: Any) -> CityTemplate:
     """A complete city template around an import's YAML, as a person finishes it; ``replaced``
     top-level parts (``roles``, ``appendix``) as a reviewer edited them."""
-    data = load_yaml_text(result.to_yaml()).data
+    data = written_data(result)
     data.pop("body_source", None)
     data["plan"] = {"issuer": "Ủy ban nhân dân thành phố Hải Phòng", "issuer_short": "UBND TP",
                     "province": "Hải Phòng", "number": "159/KH-UBND", "date": "2026-05-02",
@@ -272,7 +295,7 @@ def test_unknown_agencies_are_kept_as_text_and_listed(imported: ImportResult) ->
         "địa phương",
         "Sở Tư pháp theo chức năng nhiệm vụ quản lý ngành",
     ]
-    text = imported.to_yaml()
+    text = written(imported)
     assert "# - 6 cơ quan chưa có mã vai trò" in text
     assert "#     Sở Tư pháp theo chức năng nhiệm vụ quản lý ngành" in text
 
@@ -323,9 +346,10 @@ def test_body_before_the_appendix_is_kept_raw(seed: mk.Seed, tmp_path: Path) -> 
     result = import_appendix(path)
     assert result.body_paragraphs == mk.BODY
     assert len(result.appendix.all_tasks()) == 58
-    loaded = load_yaml_text(result.to_yaml()).data
+    text = result.to_yaml()
+    loaded = load_yaml_text(text).data
     assert loaded["body_source"] == mk.BODY
-    assert "soạn từ 5 đoạn thân kế hoạch ở 'body_source'" in result.to_yaml()
+    assert "soạn từ 5 đoạn thân kế hoạch ở 'body_source'" in text
 
 
 def test_the_builder_script_writes_an_importable_document(tmp_path: Path) -> None:
@@ -395,7 +419,7 @@ def test_reimport_of_a_revised_task_worded_for_any_level_asks_to_review_that_wor
         seed: mk.Seed, imported: ImportResult, tmp_path: Path) -> None:
     """Levels are data: a template of districts (quận, huyện) carries a reviewer's wording for
     'quan' across a re-import, and a city revision of that task asks to review it, as for xã."""
-    data = load_yaml_text(imported.to_yaml()).data
+    data = written_data(imported)
     b24 = next(t for g in data["appendix"]["groups"] for s in g.get("sections", [])
                for t in s.get("tasks", []) if t["id"] == "B24")
     b24["quan"] = {"text": "Tuyên truyền trên địa bàn {{ cap }}"}
@@ -433,7 +457,7 @@ def test_reimport_of_the_same_table_changes_nothing(imported: ImportResult, city
 
 def test_reimport_carries_reviewed_wording_and_template_aliases(
         imported: ImportResult, city_docx: Path) -> None:
-    data = load_yaml_text(imported.to_yaml()).data
+    data = written_data(imported)
     groups = data["appendix"]["groups"]
     b13 = groups[1]["sections"][3]["tasks"][1]
     assert b13["id"] == "B13"
