@@ -14,6 +14,8 @@ the footnote reference marks (runs styled "FootnoteReference", in both documents
 from __future__ import annotations
 
 import difflib
+import functools
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -60,14 +62,21 @@ def _blocks(element: Any, parent: Any) -> list[str]:
     return texts
 
 
+@functools.cache
+def _document(data: bytes) -> Any:
+    """A .docx parsed by python-docx once per process for its bytes (a whole plan: 30 ms); the
+    tests only read it."""
+    return Document(io.BytesIO(data))
+
+
 def body_texts(path: Path) -> list[str]:
-    document = Document(str(path))
+    document = _document(path.read_bytes())
     return _blocks(document.element.body, document._body)
 
 
 def raw_newlines(path: Path) -> list[str]:
     """The texts of the w:t elements of the body that hold a raw line end."""
-    body = Document(str(path)).element.body
+    body = _document(path.read_bytes()).element.body
     return [t.text for t in body.iter(qn("w:t")) if t.text and ("\n" in t.text or "\r" in t.text)]
 
 
@@ -111,4 +120,4 @@ def test_the_comparison_sees_line_breaks(both: Callable[[Path], tuple[Path, Path
     assert REPO / "unit_profiles" / "le_chan.yaml" in PROFILES
     for path in both(REPO / "unit_profiles" / "le_chan.yaml"):
         assert any("\n" in t for t in body_texts(path))
-        assert Document(str(path)).element.body.find(".//" + qn("w:br")) is not None
+        assert _document(path.read_bytes()).element.body.find(".//" + qn("w:br")) is not None
