@@ -190,6 +190,7 @@ def test_a_template_whose_tags_still_fit_compiles(tmp_path: Path) -> None:
     CompiledTemplate(path)
 
 
+@pytest.mark.slow  # hostile inputs against their bound: a zip bomb and a growing output, memory traced
 def test_memory_stays_bounded_for_the_zip_bomb_and_the_growing_output(tmp_path: Path) -> None:
     tracemalloc.start()
     try:
