@@ -30,7 +30,7 @@ trap 'rm -f "$log" "$serial_log"' EXIT
 set +e
 # every test but those held to a time or memory bound, in parallel (one worker per core: -n auto
 # in setup.cfg); then those, one at a time, alone on the machine
-"$PY" -m pytest tests -p no:cacheprovider -m "not serial" 2>&1 | tee "$log"
+"$PY" -m pytest tests -p no:cacheprovider -m "not serial" --dist worksteal 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 "$PY" -m pytest tests -p no:cacheprovider -m serial -n0 2>&1 | tee "$serial_log"
 serial_rc=${PIPESTATUS[0]}
