@@ -78,6 +78,7 @@ class _Reader:
             if found:
                 self.labels[id(p)] = found
         self.where: dict[int, str] = {}
+        self._cells: dict[int, list[list[list[Line]]]] = {}  # by id(table): self.blocks keeps each alive
         n_p = n_t = 0
         for block in self.blocks:
             if block.tag == P:
@@ -100,6 +101,15 @@ class _Reader:
                 for piece in text.split("\n") if piece.strip()]
 
     def cells(self, tbl: El) -> list[list[list[Line]]]:
+        """The lines of each cell of ``tbl``, by row, read once: the head and the body may both
+        ask for a table (the appendix of a bare table is read looking for a title, then again
+        looking for the signature)."""
+        found = self._cells.get(id(tbl))
+        if found is None:
+            found = self._cells[id(tbl)] = self._read_cells(tbl)
+        return found
+
+    def _read_cells(self, tbl: El) -> list[list[list[Line]]]:
         base = self.where.get(id(tbl), "bảng")
         rows = []
         for r, tr in enumerate(own(tbl, TR, TBL), start=1):
