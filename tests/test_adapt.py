@@ -207,7 +207,7 @@ def test_unfilled_signer_fails_unless_draft() -> None:
     assert draft.signer_name.startswith("………")
 
 
-def test_header_lines() -> None:
+def test_header_names_the_unit_and_leaves_number_and_day_to_fill() -> None:
     plan = adapt(city(), profile())
     assert plan.issuer_lines == ("ỦY BAN NHÂN DÂN", "XÃ TÂN AN")
     assert plan.number_line == "Số:       /KH-UBND"

@@ -408,7 +408,7 @@ def test_text_report_caps_lines_per_rule() -> None:
     assert text.count("ND30-BODY-ALIGN") == 3 and "… và 3 chỗ khác" in text
 
 
-def test_json_report() -> None:
+def test_json_report_gives_every_field_of_each_finding_unescaped() -> None:
     report = check_document(make_plan_docx(odd_align="left"))
     data = json.loads(report.to_json())
     assert data["ok"] is False and data["errors"] == 1 and data["warnings"] == 0
@@ -637,7 +637,7 @@ def test_months_from_march_take_no_leading_zero(d: dt.date) -> None:
 
 @pytest.mark.slow
 @given(st.integers(min_value=1, max_value=9999))
-def test_number_line(n: int) -> None:
+def test_number_below_ten_needs_a_leading_zero(n: int) -> None:
     good = f"Số: {n:02d}/KH-UBND"
     assert SO_RE.match(good)
     if n < 10:

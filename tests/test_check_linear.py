@@ -34,7 +34,7 @@ SPACES = (" ", "  ", "\t", "\n", "\u2003")
 
 @settings(max_examples=1500)
 @given(lines("Số", "S", ":", "/", "1", "05", "KH", "-", "x", *SPACES))
-def test_so_parts(text: str) -> None:
+def test_so_line_splits_as_the_regex_did(text: str) -> None:
     m = re.match(r"^Số\s*:?\s*(?P<num>[^/]*?)\s*/\s*(?P<sym>.*?)\s*$", text)
     assert so_parts(text) == ((m.group("num"), m.group("sym")) if m else None)
 
@@ -54,14 +54,14 @@ DATE_PIECES = ("ngày", "tháng", "năm", "1", "05", "2026", "x", ",", "ng", "ă
 
 @settings(max_examples=1500)
 @given(lines(*DATE_PIECES, size=20))
-def test_loose_date(text: str) -> None:
+def test_loose_date_reads_as_the_regex_did(text: str) -> None:
     m = re.search(r"ngày\s*(?P<d>\S*?)\s+tháng\s*(?P<m>\S*?)\s+năm\s*(?P<y>\S*)\s*$", text)
     assert loose_date(text) == (m.groups() if m else None)
 
 
 @settings(max_examples=1500)
 @given(lines(*DATE_PIECES, size=20))
-def test_squashed_date(text: str) -> None:
+def test_squashed_date_reads_as_the_regex_did(text: str) -> None:
     text = " ".join(text.split())
     m = re.search(r"ngày\s*(\S*?)\s*tháng\s*(\S*?)\s*năm\s*(\S*)", text)
     assert squashed_date(text) == (m.groups() if m else None)
@@ -69,14 +69,14 @@ def test_squashed_date(text: str) -> None:
 
 @settings(max_examples=1000)
 @given(lines("ngay", "thang", "nam", ", ngay", "5", "/", "2026", " ", "x", size=12))
-def test_date_line(folded: str) -> None:
+def test_date_line_is_found_where_the_regex_found_it(folded: str) -> None:
     regex = re.compile(r"ngay.*thang.*nam|, ngay|\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}$")
     assert _is_date_line(folded) == bool(regex.search(folded))
 
 
 @settings(max_examples=1500)
 @given(lines("a", "B", "ân", "_", "1", ",", " ", "Xã", "Phường", "Đặc khu", "T", size=20))
-def test_unit_words(text: str) -> None:
+def test_unit_words_are_found_where_the_regex_found_them(text: str) -> None:
     regex = re.compile(r"(\w+),? (Xã|Phường|Đặc khu) (\w)")
     expected = [(m.group(1), m.group(2), m.group(3), m.start(2)) for m in regex.finditer(text)]
     assert list(unit_words(text)) == expected

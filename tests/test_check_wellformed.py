@@ -113,7 +113,7 @@ def test_a_plan_saved_again_by_libreoffice_has_no_errors(tmp_path: Path) -> None
 
 
 @pytest.mark.slow
-def test_corpus_figure() -> None:
+def test_no_well_formed_variant_gets_an_error() -> None:
     """The README's figure: how many well-formed variants, and how many errors among them."""
     variants = [*LAYOUTS, *SIZES, *WORDING, *LEGITIMATE]
     errors = sum(len(_errors(make_plan_docx(**p.values[0]))) for p in variants)

@@ -208,11 +208,11 @@ def test_city_template_validates(tpl: CityTemplate) -> None:
 
 
 @pytest.mark.parametrize("name", PROFILE_NAMES)
-def test_profile_validates(name: str) -> None:
+def test_each_bundled_profile_validates(name: str) -> None:
     UnitProfile.model_validate(_load(PROFILES_DIR / f"{name}.yaml"))
 
 
-def test_profiles_facts(profiles: dict[str, UnitProfile]) -> None:
+def test_bundled_profiles_hold_their_units_facts(profiles: dict[str, UnitProfile]) -> None:
     tan_an, le_chan, cat_hai = profiles["tan_an"], profiles["le_chan"], profiles["cat_hai"]
     assert (tan_an.level, tan_an.name, tan_an.pilot, tan_an.number) == ("xa", "Tân An", False, None)
     assert (tan_an.date.year, tan_an.date.month, tan_an.date.day) == (2026, 5, None)
@@ -266,7 +266,7 @@ def test_titles_carry_no_count_or_number(tpl: CityTemplate) -> None:
                 assert not re.match(r"^\s*([IVX]+|\d+)[.)]\s", title), s.id
 
 
-def test_pilot_only(tpl: CityTemplate) -> None:
+def test_only_b50_is_for_pilot_units(tpl: CityTemplate) -> None:
     pilot = [t.id for _, _, t in tpl.appendix.all_tasks() if t.pilot_only]
     assert pilot == ["B50"]
 
@@ -348,7 +348,7 @@ def test_every_used_role_is_defined(tpl: CityTemplate, profiles: dict[str, UnitP
     assert used <= defined, used - defined
 
 
-def test_role_definitions(tpl: CityTemplate) -> None:
+def test_roles_give_unit_names_or_drop_or_outside(tpl: CityTemplate) -> None:
     r = tpl.roles
     assert r["tu_phap"].city == "Sở Tư pháp" and r["tu_phap"].unit == "Văn phòng HĐND và UBND"
     assert r["tu_phap"].full == "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân {{ cap }}"
@@ -413,7 +413,7 @@ def test_exact_texts_from_seed_002(tasks: dict[str, Task]) -> None:
     assert tasks["B07"].deadline[1].endswith("15 ngày kể từ ngày ban hành kế hoạch của UBND TP")
 
 
-def test_unit_wordings(tasks: dict[str, Task]) -> None:
+def test_tasks_carry_their_unit_wording(tasks: dict[str, Task]) -> None:
     bi = tasks["B-I"].unit
     assert bi is not None
     assert bi.text == ("Ban hành Bộ tiêu chí “{{ Cap }} thượng tôn và tuân thủ pháp luật” "
@@ -425,7 +425,7 @@ def test_unit_wordings(tasks: dict[str, Task]) -> None:
     assert "kế hoạch của UBND {{ cap }}" in b07.deadline[1]
 
 
-def test_footnote(tpl: CityTemplate, tasks: dict[str, Task]) -> None:
+def test_the_footnote_is_kept_and_marked_at_every_level(tpl: CityTemplate, tasks: dict[str, Task]) -> None:
     assert tpl.appendix.footnotes == {"ba_tot": (
         "Mô hình ba tốt: Nội dung tốt, hình thức tốt, hiệu quả tốt trong PBGDPL. Mô hình năm tốt: "
         "Tuyên truyền tốt, giáo dục tốt, hòa giải tốt, quản lý tốt và chấp hành tốt các quy định "
@@ -444,7 +444,7 @@ def test_footnote_references_exist(raw: dict[str, Any], tpl: CityTemplate) -> No
 # The body (seed 000)
 
 
-def test_body_structure(tpl: CityTemplate) -> None:
+def test_body_has_the_seeds_headings_and_placeholders(tpl: CityTemplate) -> None:
     body = tpl.body
     assert body.trich_yeu.endswith("trên địa bàn {{ don_vi }}")
     assert body.can_cu[0].startswith("Thực hiện Kế hoạch số {{ kh_so }} ngày {{ kh_ngay }}")
@@ -543,7 +543,7 @@ def test_unit_texts_render_with_profile(tpl: CityTemplate, profiles: dict[str, U
 
 @pytest.mark.parametrize("path", [TEMPLATE_PATH] + [PROFILES_DIR / f"{n}.yaml" for n in PROFILE_NAMES],
                          ids=lambda p: p.name)
-def test_file_hygiene(path: Path) -> None:
+def test_data_files_are_nfc_without_tabs_html_or_stray_quotes(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert unicodedata.is_normalized("NFC", text)
     assert "\t" not in text

@@ -690,7 +690,7 @@ def test_document_without_an_appendix_table(tmp_path: Path) -> None:
     assert problem.file is not None and problem.file.endswith("no_table.docx")
 
 
-def test_missing_file(tmp_path: Path) -> None:
+def test_a_missing_file_is_said_plainly(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="không tìm thấy tệp"):
         import_appendix(tmp_path / "khong_co.docx")
 

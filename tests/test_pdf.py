@@ -199,7 +199,7 @@ def test_out_dir_and_same_stem_in_two_folders(soffice: str, tmp_path: Path) -> N
 
 
 @pytest.mark.slow
-def test_concurrent_conversions(soffice: str, tmp_path: Path) -> None:
+def test_two_conversions_at_once_both_succeed(soffice: str, tmp_path: Path) -> None:
     docs = [_plan_docx(tmp_path / f"run{i}" / f"xã số {i}.docx") for i in range(2)]
     barrier = threading.Barrier(len(docs))
     results: dict[int, list[Path] | BaseException] = {}

@@ -44,7 +44,7 @@ def doc() -> Any:
     return open_docx(render())
 
 
-def test_header_table(doc: Any) -> None:
+def test_header_table_holds_issuer_motto_number_and_date(doc: Any) -> None:
     header = doc.tables[0]
     left = [p.text for p in header.cell(0, 0).paragraphs]
     right = [p.text for p in header.cell(0, 1).paragraphs]
