@@ -63,8 +63,9 @@ def show_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
 
 
-# libyaml's parser when PyYAML was built with it (much faster); same nodes, same line marks
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# libyaml's parser when PyYAML was built with it (ten times faster): the same safe constructor
+# and resolver, so the same nodes, line marks and data as yaml.SafeLoader
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -341,7 +342,7 @@ def load_yaml_text(text: str, path: Path | None = None, *, recover: bool = False
         raise InputError([Problem(message="tệp rỗng", file=name, line=1, hint=_EMPTY_HINT)])
     try:
         try:
-            node = yaml.compose(text, Loader=_LOADER)
+            node = yaml.compose(text, Loader=SAFE_LOADER)
         except yaml.YAMLError:
             # the pure-Python parser's messages and marks are the ones explained to the user
             node = yaml.compose(text, Loader=yaml.SafeLoader)

@@ -158,14 +158,13 @@ def _parsed(text: str) -> Any:
     return yaml.safe_load(text)
 
 
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_yaml(text: str | bytes) -> Any:
     """``yaml.safe_load`` through libyaml when PyYAML has it (the same scanner in C under the
     same safe constructor and resolver: the same data, ~10x sooner), for the YAML the tests
     read back from the program (an imported template, 114 written profiles)."""
-    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader
+    from kehoach_gen.loading import SAFE_LOADER
+
+    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
 
 
 def write(path: Path, text: str) -> Path:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from ..loading import SAFE_LOADER
 from ..ooxml.nodes import Para
 from ..resources import bundled
 from .common import Ctx
@@ -33,9 +34,7 @@ VARIANTS_FILE = "spelling_variants.yaml"
 @functools.lru_cache(maxsize=1)
 def variant_groups() -> tuple[tuple[str, ...], ...]:
     """The variant groups of the data file, in NFC lower case, preferred spelling first."""
-    # (our own data file: libyaml's loader when PyYAML has it, ten times quicker than Python's)
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data = yaml.load(bundled(VARIANTS_FILE).read_text(encoding="utf-8"), Loader=loader)
+    data = yaml.load(bundled(VARIANTS_FILE).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     groups = data.get("groups") if isinstance(data, dict) else None
     if not isinstance(groups, list) or not all(
             isinstance(g, list) and len(g) >= 2 and all(isinstance(v, str) and v.strip()
