@@ -187,7 +187,6 @@ def _kind(a: _Adapter) -> tuple[Any, ...]:
             tuple(t.model_dump_json() for t in p.local_tasks))
 
 
-
 class _Adapter:
     def __init__(self, city: CityTemplate, profile: UnitProfile, level: Level, draft: bool):
         self.city = city

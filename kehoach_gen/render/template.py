@@ -385,23 +385,23 @@ class CompiledTemplate:
 _NAMES = CONTEXT_NAMES | sandbox.INTERNAL_NAMES
 
 
-# each short rule as marshal can keep it: the code of every template text above it (None where
-# the text is no valid template) with its size, the width it is centred in, and whether it is full
-_RuleCode = tuple[tuple[tuple[CodeType | None, float], ...], float, bool]
+# each short rule as marshal can keep it: the code of every template text above it with its size
+# (a text that is no valid template left out), the width it is centred in, and whether it is full
+_RuleCode = tuple[tuple[tuple[CodeType, float], ...], float, bool]
 
 
 def _rule_codes(specs: Iterable[Any]) -> list[_RuleCode]:
     """Each short rule's template texts compiled (checked against the whitelist) to code, once:
     a template loaded from the cache makes its rules from this code, without parsing again."""
     env = sandbox.environment(None, _as_runs, fast_types=VIEW_TYPES)
-    return [(tuple((_mini_code(env, text), size) for text, size in spec.above), spec.width_cm, spec.full)
-            for spec in specs]
+    return [(tuple((code, size) for text, size in spec.above if (code := _mini_code(env, text)) is not None),
+             spec.width_cm, spec.full) for spec in specs]
 
 
 def _rules(codes: Iterable[_RuleCode]) -> list[Rule]:
     """Each short rule, its texts' code made into functions of a document's values."""
     env = sandbox.environment(None, _as_runs, fast_types=VIEW_TYPES)
-    return [Rule(tuple((_mini(env, code), size) for code, size in above if code is not None), width, full)
+    return [Rule(tuple((_mini(env, code), size) for code, size in above), width, full)
             for above, width, full in codes]
 
 
