@@ -200,8 +200,10 @@ _XXE = (b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///
 
 
 @pytest.mark.parametrize("reader", READERS)
-@pytest.mark.parametrize("xml", [_LAUGHS, _XXE, _XXE.decode().encode("utf-16")],
-                         ids=["billion laughs", "external entity", "external entity, UTF-16"])
+@pytest.mark.parametrize("xml", [_LAUGHS, _XXE, _XXE.decode().encode("utf-16"),
+                                 b"\xfe\xff" + _XXE.decode().encode("utf-16-be")],
+                         ids=["billion laughs", "external entity", "external entity, UTF-16",
+                              "external entity, UTF-16 big-endian"])
 def test_a_doctype_is_refused(reader: str, xml: bytes) -> None:
     outcome, seconds = timed(READERS[reader], with_document_xml(xml))
     assert "phần 'word/document.xml' của tệp .docx có khai báo DOCTYPE" in refusal(outcome)

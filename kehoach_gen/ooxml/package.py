@@ -255,7 +255,7 @@ def _screen_part(data: bytes, info: zipfile.ZipInfo, name: str | None, *, xml: b
                 raise _refuse(name, _MARKUP, member=member)
             if dtd:
                 window = tail + chunk
-                if any(m in window for m in _DTD_HINTS) and _DTD.search(window):
+                if _dtd_hint(window) and _DTD.search(window):
                     raise _refuse(name, _DOCTYPE, member=member)
                 tail = window[-_DTD_OVERLAP:]
         if keep is not None:
@@ -311,8 +311,19 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> Iterator[bytes]:
 _DTD_WORDS = [w.encode(enc) for w in ("<!DOCTYPE", "<!ENTITY")
               for enc in ("utf-8", "utf-16-le", "utf-16-be")]
 _DTD = re.compile(b"|".join(re.escape(w) for w in _DTD_WORDS), re.IGNORECASE)
-_DTD_HINTS = (b"<!", b"<\x00!", b"\x00<\x00!")
 _DTD_OVERLAP = max(len(w) for w in _DTD_WORDS)
+
+
+def _dtd_hint(window: bytes) -> bool:
+    """Whether ``window`` holds "<!" in UTF-8 or UTF-16 ("<" then "!", or "<", NUL, "!"): what
+    every word of ``_DTD`` starts with. The rare "!" is searched and the bytes before it looked
+    at, many times faster than searching a pair whose "<" is everywhere."""
+    at = window.find(b"!")
+    while at >= 0:
+        if window[at - 1:at] == b"<" or window[at - 2:at] == b"<\x00":
+            return True
+        at = window.find(b"!", at + 1)
+    return False
 
 
 def _mb(size: int) -> str:
