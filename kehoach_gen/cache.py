@@ -59,6 +59,19 @@ def key(kind: str, *parts: bytes | str) -> str:
     return f"{kind}-{h.hexdigest()[:40]}.pickle"
 
 
+def list_version() -> str:
+    """The version of the official list of units (the ``vietnam-provinces`` package), read from
+    its metadata without importing it: part of the key of every entry made from the list. Here,
+    not with the list (:mod:`kehoach_gen.units`), so that ``kehoach-gen check`` finds its index
+    of units without loading the models."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vietnam-provinces")
+    except PackageNotFoundError:
+        return "?"
+
+
 def load(name: str) -> object | None:
     """The entry ``name``, or None (absent, off, or unreadable)."""
     base = folder()

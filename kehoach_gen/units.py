@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import list_version
 from .errors import InputError, OutputError, Problem
 from .files import atomic_write
 from .model import (
@@ -87,15 +88,6 @@ def _strip_province_prefix(text: str) -> str:
             return text[len(prefix):].strip()
     return text
 
-
-def list_version() -> str:
-    """The version of the official list (read from its package's metadata, not imported)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("vietnam-provinces")
-    except PackageNotFoundError:
-        return "?"
 
 
 @functools.lru_cache(maxsize=1)

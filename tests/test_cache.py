@@ -68,3 +68,26 @@ def test_a_template_that_fails_is_never_cached(folder: Path, tmp_path: Path) -> 
     with pytest.raises(InputError):
         compile_template(bad)
     assert not list(folder.glob("word-template-*"))
+
+
+def test_checking_a_plan_loads_no_model_once_the_unit_index_is_cached(tmp_path: Path) -> None:
+    """``kehoach-gen check`` reads the official units from the disk cache without importing
+    the models (pydantic alone costs a fifth of a second at every start)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KEHOACH_CACHE": str(tmp_path / "cache")}
+    out = tmp_path / "tan_an.docx"
+    made = subprocess.run([sys.executable, "-m", "kehoach_gen.cli", "generate",
+                           str(REPO / "unit_profiles" / "tan_an.yaml"), "-o", str(out)],
+                          env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr  # (its check made the index of units)
+    code = ("import sys\nfrom kehoach_gen.cli import main\ntry:\n    main(['check', sys.argv[1]])\n"
+            "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'"
+            " or m.startswith('kehoach_gen.model')))\n")
+    checked = subprocess.run([sys.executable, "-c", code, str(out)], env=env, cwd=tmp_path,
+                             capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr
+    assert "Đạt: không có phát hiện nào." in checked.stdout
+    assert checked.stdout.strip().splitlines()[-1] == "[]"

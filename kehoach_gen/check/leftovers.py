@@ -127,9 +127,8 @@ def official_index() -> dict[tuple[str, str], frozenset[str]]:
     once and kept in the disk cache (reading the 34 provinces' lists costs a third of a second,
     more than checking a plan)."""
     from .. import cache
-    from ..units import list_version
 
-    return cache.cached(cache.key("unit index", list_version()), _make_index)
+    return cache.cached(cache.key("unit index", cache.list_version()), _make_index)
 
 
 def _make_index() -> dict[tuple[str, str], frozenset[str]]:
