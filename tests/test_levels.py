@@ -66,6 +66,19 @@ def test_a_declared_level_works_with_no_code() -> None:
     assert {r.task_id: r.text for r in district.tasks()}["B05"] == "Sơ kết (phường)"
 
 
+def test_the_default_levels_made_without_validation_are_what_validation_makes() -> None:
+    """DEFAULT_LEVELS are built with ``model_construct`` (no validator at start-up): each must
+    equal the level validated from the same values, defaults and all."""
+    from kehoach_gen.model import DEFAULT_LEVELS, LevelSpec
+
+    for key, spec in DEFAULT_LEVELS.items():
+        given = spec.model_dump(include=spec.model_fields_set)
+        validated = LevelSpec.model_validate(given)
+        assert validated.model_dump() == spec.model_dump(), key
+        assert validated.model_fields_set == spec.model_fields_set, key
+        assert validated == spec, key
+
+
 def test_the_default_levels_are_not_there_once_a_template_declares_its_own(tmp_path: Path) -> None:
     data = district_city(lambda d: d["roles"]["khu_dan_cu"].update(phuong="các tổ dân phố"))
     city = write(tmp_path / "city.yaml", yaml.safe_dump(data, allow_unicode=True, sort_keys=False))

@@ -89,10 +89,13 @@ class LevelSpec(_Model):
         return {level_key_text(s) for s in (key, self.name, self.noun, *self.aliases)}
 
 
+# made without validation (the values are valid as written): validating here would build the
+# model's validator at every start, which a run that reads its template from the cache never needs
 DEFAULT_LEVELS: dict[str, LevelSpec] = {
-    "xa": LevelSpec(name="xã", aliases=["xa"], official="xã"),
-    "phuong": LevelSpec(name="phường", aliases=["phuong"], official="phường"),
-    "dac_khu": LevelSpec(name="đặc khu", aliases=["dac khu", "dac_khu"], official="đặc khu"),
+    "xa": LevelSpec.model_construct(name="xã", aliases=["xa"], official="xã"),
+    "phuong": LevelSpec.model_construct(name="phường", aliases=["phuong"], official="phường"),
+    "dac_khu": LevelSpec.model_construct(name="đặc khu", aliases=["dac khu", "dac_khu"],
+                                         official="đặc khu"),
 }
 LEVELS: tuple[str, ...] = tuple(DEFAULT_LEVELS)
 LEVEL_NAMES: dict[str, str] = {k: v.name for k, v in DEFAULT_LEVELS.items()}
