@@ -22,7 +22,8 @@ The variants alternate, their order rotating every round, for ``--repeat`` round
 min / median / max wall seconds per variant and milliseconds per document, the ratios at equal
 jobs (the median of the per-round ratios), check / no-check, -j 1 / -j 2, the peak RSS of the
 main process and of each worker for 38 and 114 units, and one ``kehoach-gen generate`` as a
-whole process (``--generate-runs``), with ``--explain`` where its time goes. The machine, the
+whole process (``--generate-runs``), with ``--explain`` where its time goes, beside one
+``kehoach-gen check`` of the plan it wrote. The machine, the
 code measured and the load average at the start and the end are printed; a load above the
 number of cores during the run is warned about.
 
@@ -272,6 +273,12 @@ def _own_hwm_kb() -> int:
 
 def child_main(args: argparse.Namespace) -> int:
     """Run one variant in this process and print what it did as JSON (the last line)."""
+    # the garbage collector as the kehoach-gen command sets it, for both loops alike
+    import gc
+
+    from kehoach_gen.cli import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)
     start = time.perf_counter()
     from kehoach_gen.pipeline import Project
 
@@ -550,6 +557,8 @@ def bench_generate(args: argparse.Namespace, root: Path, env: Mapping[str, str])
     commands = {
         "generate (with check)": base,
         "generate --no-check": [*base, "--no-check"],
+        # the plan the warm-up's generate wrote (each generate after it rewrites it atomically)
+        "check (the plan just made)": [*exe, "check", str(out)],
         "python -c 'import kehoach_gen.cli'": [sys.executable, "-c", "import kehoach_gen.cli"],
         "python -c pass": [sys.executable, "-c", "pass"],
     }

@@ -8,6 +8,7 @@ traceback reaches the user unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import gc
 import gettext
 import sys
 import traceback
@@ -573,5 +574,20 @@ def schema(out: Path, markdown: Path | None) -> None:
         click.echo(f"Đã ghi {path}.")
 
 
+# The cyclic garbage collector, tuned for one command's run as mypy tunes it. By default it walks
+# the young objects every 700 allocations; a build keeps thousands of objects a run in caches
+# (the Word template's rows, the blocks the check has read), each walked again on its way to the
+# old generation, and frees no garbage: a 300-unit build with the check spent 0.4 s there.
+# Objects freed by their count (nearly all) are freed at once whatever the thresholds.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
+def run() -> None:
+    """The ``kehoach-gen`` command: :func:`main`, with the garbage collector tuned for one run
+    of a command. A program that imports kehoach_gen keeps its own collector settings."""
+    gc.set_threshold(*GC_THRESHOLDS)
+    main()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

@@ -158,3 +158,26 @@ def test_the_help_examples_name_the_files_the_tool_writes(tmp_path: Path, monkey
     assert named
     for name in named:
         assert (tmp_path / name).is_file(), name
+
+
+def test_the_command_tunes_the_garbage_collector_and_importing_the_library_does_not() -> None:
+    """``kehoach-gen`` (the console script ``kehoach_gen.cli:run``) runs with a young generation
+    of 200,000 objects; a program that only imports kehoach_gen keeps Python's settings."""
+    import configparser
+    import subprocess
+    import sys
+
+    from kehoach_gen.cli import GC_THRESHOLDS
+
+    setup = configparser.ConfigParser()
+    setup.read(REPO / "setup.cfg", encoding="utf-8")
+    assert "kehoach-gen = kehoach_gen.cli:run" in setup["options.entry_points"]["console_scripts"]
+    code = ("import gc, sys\nimport kehoach_gen.cli, kehoach_gen.pipeline, kehoach_gen.check\n"
+            "imported = gc.get_threshold()\nsys.argv = ['kehoach-gen', '--version']\n"
+            "try:\n    kehoach_gen.cli.run()\nexcept SystemExit as exc:\n    assert not exc.code\n"
+            "print(imported, gc.get_threshold())\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    imported, ran = done.stdout.strip().splitlines()[-1].split(") (")
+    assert imported == "(700, 10, 10", "importing kehoach_gen changed the collector's thresholds"
+    assert ran == ", ".join(map(str, GC_THRESHOLDS)) + ")"
