@@ -314,16 +314,22 @@ _DTD = re.compile(b"|".join(re.escape(w) for w in _DTD_WORDS), re.IGNORECASE)
 _DTD_OVERLAP = max(len(w) for w in _DTD_WORDS)
 
 
+_BANGS = 32  # past these many "!", the pairs themselves are searched (at C speed, whatever the text)
+
+
 def _dtd_hint(window: bytes) -> bool:
     """Whether ``window`` holds "<!" in UTF-8 or UTF-16 ("<" then "!", or "<", NUL, "!"): what
     every word of ``_DTD`` starts with. The rare "!" is searched and the bytes before it looked
-    at, many times faster than searching a pair whose "<" is everywhere."""
+    at, many times faster than searching a pair whose "<" is everywhere; a text of many "!" is
+    searched for the pairs instead, so that no text makes this a loop in Python."""
     at = window.find(b"!")
-    while at >= 0:
+    for _ in range(_BANGS):
+        if at < 0:
+            return False
         if window[at - 1:at] == b"<" or window[at - 2:at] == b"<\x00":
             return True
         at = window.find(b"!", at + 1)
-    return False
+    return at >= 0 and (b"<!" in window or b"<\x00!" in window)
 
 
 def _mb(size: int) -> str:
