@@ -59,6 +59,7 @@ def key(kind: str, *parts: bytes | str) -> str:
     return f"{kind}-{h.hexdigest()[:40]}.pickle"
 
 
+@functools.cache  # (reading the metadata takes some 3 ms; asked for each province's list)
 def list_version() -> str:
     """The version of the official list of units (the ``vietnam-provinces`` package), read from
     its metadata without importing it: part of the key of every entry made from the list. Here,

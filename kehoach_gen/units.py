@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import list_version
+from . import cache
 from .errors import InputError, OutputError, Problem
 from .files import atomic_write
 from .model import (
@@ -89,12 +89,9 @@ def _strip_province_prefix(text: str) -> str:
     return text
 
 
-
 @functools.lru_cache(maxsize=1)
 def _provinces() -> tuple[_Province, ...]:
-    from . import cache
-
-    return cache.cached(cache.key("provinces", list_version()), _read_provinces)
+    return cache.cached(cache.key("provinces", cache.list_version()), _read_provinces)
 
 
 def _read_provinces() -> tuple[_Province, ...]:
@@ -149,9 +146,8 @@ def _unit_name(ward: Any) -> str:
 
 @functools.lru_cache(maxsize=64)  # 34 provinces
 def _units_of(province_code: int) -> tuple[OfficialUnit, ...]:
-    from . import cache
-
-    return cache.cached(cache.key("units", list_version(), str(province_code)), lambda: _read_units(province_code))
+    return cache.cached(cache.key("units", cache.list_version(), str(province_code)),
+                        lambda: _read_units(province_code))
 
 
 def _read_units(province_code: int) -> tuple[OfficialUnit, ...]:
