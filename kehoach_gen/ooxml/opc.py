@@ -50,6 +50,7 @@ from .package import (
     _screen_declared,
     _screen_part,
     _sniff,
+    marked_after,
     read_source,
 )
 
@@ -413,14 +414,8 @@ def _top_level_blocks(xml: bytes, pos: int, limit: int) -> list[bytes] | None:
 
 def _markup_after(xml: bytes, mark: bytes, start: int) -> bool:
     """Whether ``"<" + mark`` occurs from ``start`` on ("<!" comments and CDATA, "<?"
-    instructions). Searching the rare mark and looking back is many times faster than
-    searching the pair, whose "<" is everywhere."""
-    at = xml.find(mark, start)
-    while at >= 0:
-        if xml[at - 1:at] == b"<":
-            return True
-        at = xml.find(mark, at + 1)
-    return False
+    instructions), searched by the rare mark (:func:`~.package.marked_after`)."""
+    return marked_after(xml, mark, (b"<",), start)
 
 
 def _element_end(xml: bytes, name: bytes, at: int, limit: int) -> int | None:

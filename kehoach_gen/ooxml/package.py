@@ -314,22 +314,28 @@ _DTD = re.compile(b"|".join(re.escape(w) for w in _DTD_WORDS), re.IGNORECASE)
 _DTD_OVERLAP = max(len(w) for w in _DTD_WORDS)
 
 
-_BANGS = 32  # past these many "!", the pairs themselves are searched (at C speed, whatever the text)
+_LOOKS = 32  # marks looked back from, one by one; past these, the pairs are searched in C
+
+
+def marked_after(data: bytes, mark: bytes, before: tuple[bytes, ...], start: int = 0) -> bool:
+    """Whether ``mark`` (a rare byte string) occurs from ``start`` on right after one of
+    ``before``: "<!" in a text where "<" is everywhere. The rare mark is searched and the bytes
+    before it looked at, many times faster than searching the pairs; a text of many marks is
+    searched for the pairs instead, so that no text makes this a loop in Python."""
+    at = data.find(mark, start)
+    for _ in range(_LOOKS):
+        if at < 0:
+            return False
+        if any(data[at - len(b):at] == b for b in before):
+            return True
+        at = data.find(mark, at + 1)
+    return at >= 0 and any(data.find(b + mark, max(0, start - len(b))) >= 0 for b in before)
 
 
 def _dtd_hint(window: bytes) -> bool:
     """Whether ``window`` holds "<!" in UTF-8 or UTF-16 ("<" then "!", or "<", NUL, "!"): what
-    every word of ``_DTD`` starts with. The rare "!" is searched and the bytes before it looked
-    at, many times faster than searching a pair whose "<" is everywhere; a text of many "!" is
-    searched for the pairs instead, so that no text makes this a loop in Python."""
-    at = window.find(b"!")
-    for _ in range(_BANGS):
-        if at < 0:
-            return False
-        if window[at - 1:at] == b"<" or window[at - 2:at] == b"<\x00":
-            return True
-        at = window.find(b"!", at + 1)
-    return at >= 0 and (b"<!" in window or b"<\x00!" in window)
+    every word of ``_DTD`` starts with."""
+    return marked_after(window, b"!", (b"<", b"<\x00"))
 
 
 def _mb(size: int) -> str:
