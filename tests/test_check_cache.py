@@ -12,6 +12,8 @@ import io
 import zipfile
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kehoach_gen.check import check_document
 from kehoach_gen.ooxml import cache
@@ -65,3 +67,50 @@ def test_every_document_checked_after_the_others_finds_what_it_finds_alone(docum
     assert alone["arial"] != alone[PROFILES[0].stem]  # the variants differ where it matters
     assert any("bảng" in where for _, _, where, _ in alone["arial"])
     assert alone["moved"] != alone["arial"]
+
+
+# pieces a body is made of; the long ones share their first 128 bytes (the cutter's key)
+_SAME = '<w:p><w:pPr><w:pStyle w:val="BodyText"/><w:jc w:val="both"/></w:pPr><w:r><w:rPr>' \
+        '<w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman"/></w:rPr><w:t>'
+_PIECES = [
+    _SAME + "a</w:t></w:r></w:p>",
+    _SAME + "a</w:t></w:r><w:r><w:t>b</w:t></w:r></w:p>",
+    _SAME + "ab</w:t></w:r></w:p>",
+    "<w:p/>",
+    "<w:p><w:r><w:t>x</w:t></w:r></w:p>",
+    '<w:tbl><w:tr><w:tc><w:p><w:r><w:t>ô</w:t></w:r></w:p></w:tc></w:tr></w:tbl>',
+    '<w:tbl><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr></w:tbl>',
+    '<w:sdt><w:sdtContent>' + _SAME + "a</w:t></w:r></w:p></w:sdtContent></w:sdt>",
+    '<w:sectPr><w:pgSz w:w="11906" w:h="16838"/></w:sectPr>',
+]
+_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w=' \
+        '"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+
+
+@given(st.lists(st.lists(st.integers(0, len(_PIECES) - 1), max_size=12), min_size=2, max_size=6),
+       st.lists(st.integers(0, 2), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_a_block_the_cutter_knows_is_taken_whole_only_where_it_is_whole(
+        bodies: list[list[int]], glue: list[int]) -> None:
+    """The body cutter takes a block it cut before (found by its first bytes) in one piece;
+    documents made of the same pieces, some of them starting where another piece starts and
+    going on, or nested in a cell, are cut as they are cut alone, with every cache off."""
+    from kehoach_gen.ooxml.opc import split_body
+
+    def body(picks: list[int], k: int) -> bytes:
+        pieces = [_PIECES[n] for n in picks]
+        change = glue[k] if k < len(glue) else 0
+        if change and pieces and pieces[0].endswith("</w:r></w:p>"):
+            # the first piece goes on where a known piece ends: one run more, or a paragraph
+            # nested in it (an end tag that closes the inner one first)
+            more = "<w:r><w:t>c</w:t></w:r>" if change == 1 else "<w:p><w:r/></w:p>"
+            pieces[0] = pieces[0][:-len("</w:p>")] + more + "</w:p>"
+        return (_HEAD + "".join(pieces) + "</w:body></w:document>").encode()
+
+    documents = [body(picks, k) for k, picks in enumerate(bodies)]
+    with cache.disabled():
+        alone = [split_body(xml) for xml in documents]
+    cache.clear()
+    for _ in range(2):
+        for xml, expected in zip(documents, alone, strict=True):
+            assert split_body(xml) == expected
