@@ -273,9 +273,10 @@ def _own_hwm_kb() -> int:
 
 def child_main(args: argparse.Namespace) -> int:
     """Run one variant in this process and print what it did as JSON (the last line)."""
-    # build runs with the garbage collector as the kehoach-gen command sets it; the naive loop
-    # keeps Python's, as a docxtpl user's script has it (with those thresholds, its python-docx
-    # objects grew it from 76 to 257 MB over the 114 units)
+    # build runs with the garbage collector as the kehoach-gen command sets it, and ends as the
+    # command ends (cli.leave: no heap torn down at exit); the naive loop keeps Python's
+    # collector and exit, as a docxtpl user's script has them (with those thresholds, its
+    # python-docx objects grew it from 76 to 257 MB over the 114 units)
     if args.child == "build":
         import gc
 
@@ -310,6 +311,10 @@ def child_main(args: argparse.Namespace) -> int:
     print(json.dumps({"kind": args.child, "units": len(paths), "documents": documents, "failed": failed,
                       "check_errors": check_errors, "imports": imported - start, "work": end - imported,
                       "hwm_kb": _own_hwm_kb()}))
+    if args.child == "build":
+        from kehoach_gen.cli import leave
+
+        leave(0)
     return 0
 
 

@@ -8,13 +8,15 @@ traceback reaches the user unless ``--debug`` is given.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import gettext
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -584,9 +586,37 @@ GC_THRESHOLDS = (200_000, 30, 30)
 
 def run() -> None:
     """The ``kehoach-gen`` command: :func:`main`, with the garbage collector tuned for one run
-    of a command. A program that imports kehoach_gen keeps its own collector settings."""
+    of a command, and the process ended by :func:`leave`. A program that imports kehoach_gen
+    keeps its own collector settings and its own exit."""
     gc.set_threshold(*GC_THRESHOLDS)
-    main()
+    try:
+        main()
+    except SystemExit as exc:  # (click ends every run so, its exit code in it)
+        leave(exc.code)
+
+
+def leave(code: object) -> NoReturn:
+    """End the process with ``code`` as ``sys.exit`` takes it (None: 0; a number; a message,
+    written to stderr: 1), once both output streams are flushed, without tearing the heap down.
+
+    Python frees every object at exit, one by one. After a build with the check that is the
+    caches of the Word template and of the blocks the check has read: some 0.4 s of a 3.5 s
+    run spent freeing memory the system takes back at once anyway. mypy ends the same way
+    (``os._exit``). Nothing of ours waits for the exit: files are written and closed, the
+    workers and LibreOffice are stopped, and temporary folders removed, before a command
+    returns."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        # a closed pipe (kehoach-gen … | head): nothing more can be said there
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(status)
 
 
 if __name__ == "__main__":  # pragma: no cover

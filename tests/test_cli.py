@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import zipfile
 from pathlib import Path
 
@@ -173,11 +174,37 @@ def test_the_command_tunes_the_garbage_collector_and_importing_the_library_does_
     setup.read(REPO / "setup.cfg", encoding="utf-8")
     assert "kehoach-gen = kehoach_gen.cli:run" in setup["options.entry_points"]["console_scripts"]
     code = ("import gc, sys\nimport kehoach_gen.cli, kehoach_gen.pipeline, kehoach_gen.check\n"
-            "imported = gc.get_threshold()\nsys.argv = ['kehoach-gen', '--version']\n"
-            "try:\n    kehoach_gen.cli.run()\nexcept SystemExit as exc:\n    assert not exc.code\n"
-            "print(imported, gc.get_threshold())\n")
+            "imported = gc.get_threshold()\n"
+            "def main():\n    print(imported, gc.get_threshold())\n    sys.exit(0)\n"
+            "kehoach_gen.cli.main = main\nkehoach_gen.cli.run()\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     imported, ran = done.stdout.strip().splitlines()[-1].split(") (")
     assert imported == "(700, 10, 10", "importing kehoach_gen changed the collector's thresholds"
     assert ran == ", ".join(map(str, GC_THRESHOLDS)) + ")"
+
+
+@pytest.mark.parametrize("ending, status, said", [
+    ("sys.exit(0)", 0, ""), ("sys.exit(None)", 0, ""), ("sys.exit(2)", 2, ""),
+    ("sys.exit('thông báo lỗi')", 1, "thông báo lỗi\n")])
+def test_the_command_ends_with_its_code_and_everything_it_wrote(ending: str, status: int,
+                                                                said: str) -> None:
+    """``run`` ends the process at once (``cli.leave``: no heap torn down, so no exit handler
+    runs), with click's exit code, and with all it wrote on both streams flushed, however much
+    is still buffered."""
+    import subprocess
+    import sys
+
+    code = ("import atexit, sys\nimport kehoach_gen.cli as cli\n"
+            "def main():\n"
+            "    atexit.register(print, 'tearing down')\n"
+            "    sys.stdout.write('x' * 100_000)\n"
+            "    sys.stdout.write('hết')\n"  # (kept in the buffer: no line ends it)
+            "    sys.stderr.write('lỗi ở dòng cuối')\n"
+            f"    {ending}\n"
+            "cli.main = main\ncli.run()\nprint('never here')\n")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # (buffered, as a user has it)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60, env=env)
+    assert done.returncode == status, done.stderr
+    assert done.stdout.decode() == "x" * 100_000 + "hết"
+    assert done.stderr.decode() == "lỗi ở dòng cuối" + said
