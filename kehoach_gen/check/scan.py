@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any, TypeVar
 
+from ..ooxml import cache
 from ..ooxml.document import DocModel
 from ..ooxml.nodes import Core, Para
 
@@ -119,10 +120,24 @@ def fact(found: Fact) -> Fact:
     return found
 
 
+# the facts of texts seen before, by text: a unit's new blocks (its header table, Nơi nhận,
+# the paragraphs that name it) are new bytes, yet most of their paragraphs say what the same
+# paragraphs of the unit before said ("Nơi nhận:", "- Sở Tư pháp thành phố;")
+_BY_TEXT: cache.LRU[str, dict[str, Any]] = cache.LRU(4096)
+
+
 def remember_facts(cores: Iterable[Core]) -> None:
     """Give every core that lacks them all the declared facts, scanning the texts of the new
-    cores together once: a paragraph of a block read before already has them."""
-    new = [c for c in dict.fromkeys(cores) if _DONE not in c.memo]
+    cores together once: a paragraph of a block read before already has them, and a
+    paragraph whose text was seen before gets what that text gave."""
+    new = []
+    for c in dict.fromkeys(cores):
+        if _DONE not in c.memo:
+            known = _BY_TEXT.get(c.text)
+            if known is None:
+                new.append(c)
+            else:
+                c.memo.update(known)
     if not new:
         return
     texts = Texts([c.text for c in new])
@@ -139,8 +154,10 @@ def remember_facts(cores: Iterable[Core]) -> None:
         assert compute is not None
         for k in hits:
             new[k].memo[f.name] = compute(new[k].text)
+    names = [f.name for f in FACTS]
     for c in new:
         c.memo[_DONE] = True
+        _BY_TEXT.put(c.text, {name: c.memo[name] for name in (*names, _DONE)})
 
 
 def remember_all(cores: Iterable[Core], name: str, compute: Callable[[list[str]], list[T]]
