@@ -92,9 +92,10 @@ _HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xm
 @settings(max_examples=300, deadline=None)
 def test_a_block_the_cutter_knows_is_taken_whole_only_where_it_is_whole(
         bodies: list[list[int]], glue: list[int]) -> None:
-    """The body cutter takes a block it cut before (found by its first bytes) in one piece;
-    documents made of the same pieces, some of them starting where another piece starts and
-    going on, or nested in a cell, are cut as they are cut alone, with every cache off."""
+    """The body cutter takes a block it cut before in one piece (the one that followed the
+    same block in the body cut before, or one found by its first bytes); documents made of
+    the same pieces, in any order, some of them starting where another piece starts and going
+    on, or nested in a cell, are cut as they are cut alone, with every cache off."""
     from kehoach_gen.ooxml.opc import split_body
 
     def body(picks: list[int], k: int) -> bytes:
@@ -114,3 +115,6 @@ def test_a_block_the_cutter_knows_is_taken_whole_only_where_it_is_whole(
     for _ in range(2):
         for xml, expected in zip(documents, alone, strict=True):
             assert split_body(xml) == expected
+            if expected is not None and expected[1]:  # no more blocks than asked for
+                assert split_body(xml, most=len(expected[1])) == expected
+                assert split_body(xml, most=len(expected[1]) - 1) is None
