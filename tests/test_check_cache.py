@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -118,3 +119,33 @@ def test_a_block_the_cutter_knows_is_taken_whole_only_where_it_is_whole(
             if expected is not None and expected[1]:  # no more blocks than asked for
                 assert split_body(xml, most=len(expected[1])) == expected
                 assert split_body(xml, most=len(expected[1]) - 1) is None
+
+
+def test_a_unit_checked_after_another_looks_only_at_its_own_new_paragraphs(
+        documents: dict[str, bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Layout detection folds the first characters of the paragraphs not seen before, and it
+    looks for them among the paragraphs made for this document only: a unit checked right
+    after another of its kind goes through the paragraphs of its own blocks (its header, the
+    paragraphs that name it, Nơi nhận), not through all of them again."""
+    from kehoach_gen.check import layout
+
+    first = documents["tan_an"]
+    second = _rezip(first, {"word/document.xml": ("Tân An", "Tân Hòa")})  # another xã
+    cache.clear()
+    check_document(first)
+    looked: list[int] = []
+    real = layout.remember_all
+
+    def counting(cores: Any, name: str, compute: Any) -> None:
+        cores = list(cores)
+        looked.append(len(cores))
+        real(cores, name, compute)
+
+    monkeypatch.setattr(layout, "remember_all", counting)
+    report = check_document(second)
+    with zipfile.ZipFile(io.BytesIO(second)) as z:
+        paragraphs = z.read("word/document.xml").count(b"</w:p>")
+    assert looked and 0 < sum(looked) < paragraphs / 4, (looked, paragraphs)
+    with cache.disabled():
+        assert [f.message for f in check_document(second).findings] == \
+            [f.message for f in report.findings]

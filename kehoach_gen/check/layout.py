@@ -15,7 +15,7 @@ from typing import Any
 
 from ..ooxml.document import DocModel
 from ..ooxml.element import El
-from ..ooxml.nodes import Para
+from ..ooxml.nodes import Core, Para
 from ..ooxml.ns import TXBX_CONTENT
 from .scan import remember_all
 from .words import fold, fold_all, squash
@@ -55,8 +55,11 @@ class Folds:
 
     HEAD = 32  # the longest question is 12 folded characters; folding costs per character
 
-    def __init__(self, paras: list[Para]) -> None:
+    def __init__(self, paras: list[Para], fresh: list[Core] | None = None) -> None:
+        """``fresh``: the cores among ``paras``' that may lack their folds (the cores made for
+        this document, whose blocks no document before showed); None: any of them may."""
         self._paras = paras
+        self._fresh = fresh
         self._heads = False
 
     def __call__(self, p: Para) -> str:
@@ -73,9 +76,10 @@ class Folds:
         if head is None and 0 <= p.i < len(self._paras) and self._paras[p.i] is p \
                 and not self._heads:
             self._heads = True
-            remember_all((q.core for q in self._paras), _HEAD,
+            remember_all(self._fresh if self._fresh is not None else
+                         (q.core for q in self._paras), _HEAD,
                          lambda texts: fold_all([t[:self.HEAD] for t in texts]))
-            head = p.core.memo[_HEAD]
+            head = p.core.memo.get(_HEAD)  # (None: a core not fresh, read before but not folded)
         if head is not None and (len(p.text) <= self.HEAD or len(head) > length):
             return head
         return self(p)
@@ -168,7 +172,7 @@ class Layout:
 
     @classmethod
     def detect(cls, doc: DocModel) -> Layout:
-        folds = Folds(doc.paras)
+        folds = Folds(doc.paras, doc.fresh)
         paras = [p for p in doc.paras if p.section == 0] or doc.paras
         title_line = _title(paras, folds)
         title = title_line.para if title_line else None

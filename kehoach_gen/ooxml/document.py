@@ -111,6 +111,9 @@ class DocModel:
         self._has_boxes = any(count_of(b, "w:txbxContent") for b in counted)
         self.sheet = self._style_sheet(parts, None if whole is not None else [*blocks, *others], max_formats)
         self._cores: dict[int, Core] = {}
+        # the body's cores made for this document (none of a block read before): the only
+        # ones a reader's per-core memo can lack, when every paragraph is in a shared block
+        self.fresh: list[Core] | None = [] if self.shared_blocks else None
         # a table's paragraphs may be those a document before made for it (_placed_before)
         self._reuse_tables = self.shared_blocks and self._formats_left is None and not self._has_boxes
         self.spans: list[Span] = []
@@ -178,6 +181,8 @@ class DocModel:
                 while anc is not None and anc.tag != TBL:
                     anc = anc.getparent()
             found = self._cores[id(el)] = Core(el, anc)
+            if self.fresh is not None:
+                self.fresh.append(found)
         return found
 
     def _new_group(self) -> list[Para]:
