@@ -82,6 +82,20 @@ def test_unit_words_are_found_where_the_regex_found_them(text: str) -> None:
     assert list(unit_words(text)) == expected
 
 
+@settings(max_examples=1500)
+@given(lines("a", "Q", "q", "u", "o", "hoà", "hòa", "thuỷ", "thủy", "quý", "khoẻ", "Ỳ", "ý", "ò", "e",
+             "_", "1", " ", ",", "\u0301", "a" * 45, size=14))
+def test_tone_words_are_found_where_the_regex_found_them(text: str) -> None:
+    from kehoach_gen.check.text import _TONE_NEW, _TONE_OLD, _nfc, _tone_words
+
+    text = _nfc(text)
+    small = text.lower()
+    expected = tuple((kind, fold(m.group()), text[m.start():m.end()])
+                     for kind, pattern in enumerate((_TONE_OLD, _TONE_NEW))
+                     for m in pattern.finditer(small))
+    assert _tone_words(text) == expected
+
+
 @settings(max_examples=1000)
 @given(lines("trên địa bàn thành phố", "“", "”", " ", "Hải", "x", size=12))
 def test_first_unquoted_city_phrase(text: str) -> None:

@@ -3,6 +3,7 @@ II) and one tone-mark placement throughout (a style warning)."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -301,16 +302,39 @@ def _tone_candidates(texts: Texts) -> set[int]:
     return texts.lower.which(_TONE_HINT)
 
 
+# the ending of a word matching each (its lookbehind too): a match is the whole word ending so
+_TONE_WORD_END = {
+    _TONE_OLD: re.compile(r"(?:o[àáảãạèéẻẽẹ]|(?<![qQ])u[ỳýỷỹỵ])(?!\w)"),
+    _TONE_NEW: re.compile(r"(?:[òóỏõọ][ae]|(?<![qQ])[ùúủũụ]y)(?!\w)"),
+}
+_WALK_BACK = 40  # letters walked back from an ending to its word's start, at most
+
+
 def _tone_words(text: str) -> tuple[ToneWord, ...]:
+    """Each word written with one tone placement or the other: what ``pattern.finditer``
+    finds. ``\b\w*?(ending)\b`` can only match a whole word that ends so (no match starts
+    inside a word), so the rare endings are found at C speed and each word's start walked
+    back to; a word longer than :data:`_WALK_BACK` is left to the pattern itself."""
     text = _nfc(text)
     small = text.lower()
-    out = []
+    out: list[ToneWord] = []
     for kind, pattern in enumerate((_TONE_OLD, _TONE_NEW)):
         if not _TONE_ENDINGS[pattern].search(small):
             continue
-        for m in pattern.finditer(small):
-            out.append((kind, fold(m.group()), text[m.start():m.end()]))
+        spans = []
+        for m in _TONE_WORD_END[pattern].finditer(small):
+            begin, stop = m.start(), max(0, m.start() - _WALK_BACK)
+            while begin > stop and (small[begin - 1].isalnum() or small[begin - 1] == "_"):
+                begin -= 1
+            if begin > 0 and (small[begin - 1].isalnum() or small[begin - 1] == "_"):
+                spans = [(w.start(), w.end()) for w in pattern.finditer(small)]  # a long word
+                break
+            spans.append((begin, m.end()))
+        out += [(kind, _fold_word(small[a:b]), text[a:b]) for a, b in spans]
     return tuple(out)
+
+
+_fold_word = functools.lru_cache(maxsize=4096)(fold)  # (a plan repeats its words)
 
 
 fact(Fact(_TONE, (), _tone_words, _tone_candidates))
