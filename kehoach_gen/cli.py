@@ -12,6 +12,7 @@ import contextlib
 import gc
 import gettext
 import os
+import select
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -93,6 +94,16 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
         click.secho(p.format(), fg="yellow" if p.warning else "red", err=True)
 
 
+def _stdout_gone() -> bool:
+    """Whether nobody reads the standard output any more (a pipe whose reader closed it)."""
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), no file descriptor
+        return False
+
+
 class _Group(click.Group):
     """Turns every error into a message and an exit code; never a traceback."""
 
@@ -122,16 +133,26 @@ class _Group(click.Group):
             click.secho("lỗi: không đủ bộ nhớ để xử lý dữ liệu này; kiểm tra tệp đầu vào có quá lớn không.",
                         fg="red", err=True)
             ctx.exit(1)
-        except Exception as exc:  # the last line of defence: no traceback for users
-            if debug:
-                traceback.print_exc()
-            else:
-                click.secho(
-                    f"lỗi không mong đợi: {type(exc).__name__}: {exc}. "
-                    "Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.",
-                    fg="red", err=True,
-                )
+        except BrokenPipeError as exc:
+            if _stdout_gone():
+                # what read the output stopped reading (kehoach-gen check … | head): nothing
+                # is wrong, and nothing more can be said there; click ends quietly with 1,
+                # as it does for kehoach-gen --help
+                raise
+            _unexpected(exc, debug)  # another pipe broke
             ctx.exit(1)
+        except Exception as exc:  # the last line of defence: no traceback for users
+            _unexpected(exc, debug)
+            ctx.exit(1)
+
+
+def _unexpected(exc: Exception, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    else:
+        click.secho(f"lỗi không mong đợi: {type(exc).__name__}: {exc}. "
+                    "Chạy lại với --debug để xem chi tiết và báo cho nhóm phát triển.",
+                    fg="red", err=True)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT_SETTINGS)

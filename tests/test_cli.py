@@ -208,3 +208,34 @@ def test_the_command_ends_with_its_code_and_everything_it_wrote(ending: str, sta
     assert done.returncode == status, done.stderr
     assert done.stdout.decode() == "x" * 100_000 + "hết"
     assert done.stderr.decode() == "lỗi ở dòng cuối" + said
+
+
+@pytest.mark.parametrize("args", [["check", "--help"], ["--help"], ["check", "--rules"]])
+def test_output_cut_short_by_its_reader_is_no_error(args: list[str]) -> None:
+    """``kehoach-gen … | head``: when what reads the output closes it, the command ends quietly
+    (click's exit code 1), with no "lỗi không mong đợi" and no traceback."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "kehoach_gen.cli", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=REPO)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # (before the command writes: it is still importing)
+    said = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert said == ""
+
+
+def test_another_pipe_broken_is_still_an_unexpected_error() -> None:
+    """A BrokenPipeError that is not about the command's own output (a helper process that
+    died) is reported as the unexpected error it is."""
+    @main.command("vo-ong-thu")
+    def broken() -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    try:
+        result = CliRunner().invoke(main, ["vo-ong-thu"])
+    finally:
+        main.commands.pop("vo-ong-thu")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert "lỗi không mong đợi: BrokenPipeError" in result.output
