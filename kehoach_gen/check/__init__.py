@@ -50,7 +50,7 @@ _date_problems = date_problems  # the name the tests have always used
 # these a file is no plan, and checking it would take longer than anyone waits: the checker
 # spends some 50 µs a paragraph (on a machine where ``sum(range(1000))`` takes 10 µs), 5 µs a
 # run, and 40 µs resolving each distinct format, so that with these caps any file is answered
-# in about 5 s. (50,000 paragraphs of an ordinary plan take about 2 s.)
+# in about 5 s. (50,000 paragraphs of an ordinary plan take about 3 to 4 s.)
 MAX_PARAGRAPHS = 60_000
 MAX_RUNS = 200_000
 MAX_FORMATS = 5_000
