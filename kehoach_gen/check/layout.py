@@ -56,8 +56,8 @@ class Folds:
     HEAD = 32  # the longest question is 12 folded characters; folding costs per character
 
     def __init__(self, paras: list[Para], fresh: list[Core] | None = None) -> None:
-        """``fresh``: the cores among ``paras``' that may lack their folds (the cores made for
-        this document, whose blocks no document before showed); None: any of them may."""
+        """``fresh``: the cores of ``paras`` that may lack their folds (those made for this
+        document, whose blocks no document before showed); None: any of them may."""
         self._paras = paras
         self._fresh = fresh
         self._heads = False
