@@ -27,6 +27,7 @@ from .report import Finding
 from .rules import rule
 from .scan import SEPARATOR, Fact, Texts, each, fact
 from .text import facts, prepare_facts
+from .words import is_word_char
 
 NEIGHBOUR = rule("PLAN-NEIGHBOUR", "Kế hoạch của một xã, phường, đặc khu không nêu tên đơn vị khác "
                                    "cùng tỉnh, thành phố (chữ sót lại khi sao kế hoạch của đơn "
@@ -56,7 +57,7 @@ def _mentions_at(text: str, low: str, noun: str, start: int, at: int, base: int 
     may be texts joined by :data:`~.scan.SEPARATOR` (which is neither a letter, a digit nor
     a space, so that nothing here reads past it), the mention's text starting at ``base``:
     its places are then counted from there."""
-    if start and (low[start - 1].isalnum() or low[start - 1] == "_"):
+    if start and is_word_char(low[start - 1]):
         return None
     if at >= len(text) or not (text[at].isupper() or text[at].isdigit()):
         return None  # "xã hội", "phường này": not a name

@@ -16,7 +16,7 @@ from .common import Ctx
 from .report import Finding, Severity
 from .rules import Rule, rule
 from .scan import Fact, Texts, each, fact, remember_facts
-from .words import fold
+from .words import fold, is_word_char, word_start
 
 FONT = rule("ND30-FONT", "Mọi chữ dùng phông Times New Roman (Unicode).")
 COLOR = rule("ND30-COLOR", "Chữ màu đen.")
@@ -240,9 +240,7 @@ def unit_words(text: str) -> Iterator[tuple[str, str, str, int]]:
     start = search = 0  # a match may not start before ``start`` (the previous match's end)
     while (tail := _UNIT_TAIL.search(text, search)) is not None:
         end = tail.start()
-        begin = end
-        while begin > start and (text[begin - 1].isalnum() or text[begin - 1] == "_"):
-            begin -= 1
+        begin = word_start(text, end, start)
         if begin == end:  # no word right before it
             search = end + 1
             continue
@@ -323,10 +321,8 @@ def _tone_words(text: str) -> tuple[ToneWord, ...]:
             continue
         spans = []
         for m in _TONE_WORD_END[pattern].finditer(small):
-            begin, stop = m.start(), max(0, m.start() - _WALK_BACK)
-            while begin > stop and (small[begin - 1].isalnum() or small[begin - 1] == "_"):
-                begin -= 1
-            if begin > 0 and (small[begin - 1].isalnum() or small[begin - 1] == "_"):
+            begin = word_start(small, m.start(), max(0, m.start() - _WALK_BACK))
+            if begin > 0 and is_word_char(small[begin - 1]):
                 spans = [(w.start(), w.end()) for w in pattern.finditer(small)]  # a long word
                 break
             spans.append((begin, m.end()))

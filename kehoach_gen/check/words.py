@@ -38,6 +38,20 @@ def fold_all(texts: list[str]) -> list[str]:
     return [" ".join(part.split()) for part in _strip_marks(joined).casefold().split("\x00")]
 
 
+def is_word_char(c: str) -> bool:
+    """What ``\\w`` matches in a str pattern: a letter or a digit (``str.isalnum``), or "_"."""
+    return c.isalnum() or c == "_"
+
+
+def word_start(text: str, end: int, stop: int = 0) -> int:
+    """Where the word (a run of ``\\w``) that ends at ``end`` begins, walking back no further
+    than ``stop``."""
+    begin = end
+    while begin > stop and is_word_char(text[begin - 1]):
+        begin -= 1
+    return begin
+
+
 def name_key(s: str) -> str:
     """Folded name of a body with the usual abbreviations spelt out, for comparisons."""
     key = f" {fold(s)} "
