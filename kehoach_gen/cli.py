@@ -12,7 +12,6 @@ import contextlib
 import gc
 import gettext
 import os
-import select
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -96,6 +95,8 @@ def _echo_problems(problems: Sequence[Problem]) -> None:
 
 def _stdout_gone() -> bool:
     """Whether nobody reads the standard output any more (a pipe whose reader closed it)."""
+    import select  # (asked only after a broken pipe)
+
     try:
         poller = select.poll()
         poller.register(sys.stdout.fileno(), select.POLLOUT)
