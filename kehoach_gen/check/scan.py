@@ -154,10 +154,9 @@ def remember_facts(cores: Iterable[Core]) -> None:
         assert compute is not None
         for k in hits:
             new[k].memo[f.name] = compute(new[k].text)
-    names = [f.name for f in FACTS]
     for c in new:
         c.memo[_DONE] = True
-        _BY_TEXT.put(c.text, {name: c.memo[name] for name in (*names, _DONE)})
+        _BY_TEXT.put(c.text, {name: c.memo[name] for name in (*blanks, _DONE)})
 
 
 def remember_all(cores: Iterable[Core], name: str, compute: Callable[[list[str]], list[T]]
