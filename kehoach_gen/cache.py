@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -27,6 +28,7 @@ from ._version import __version__
 
 T = TypeVar("T")
 ENV_VAR = "KEHOACH_CACHE"
+LIST_PACKAGE = "vietnam_provinces"  # the official list of units
 MAX_ENTRY_BYTES = 64 * 1024 * 1024
 
 
@@ -39,15 +41,26 @@ def folder() -> Path | None:
     return Path(base) / "kehoach-gen"
 
 
+def _fingerprint(roots: list[str], suffix: str = "") -> str:
+    """A hash of the path, size and time of every file under ``roots`` whose name ends with
+    ``suffix`` (compiled caches left out): it changes when any of them is replaced."""
+    h = hashlib.sha256()
+    for root in roots:
+        for folder_, dirs, files in os.walk(root):
+            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith(suffix):
+                    path = os.path.join(folder_, name)
+                    with contextlib.suppress(OSError):
+                        st = os.stat(path)
+                        h.update(f"{os.path.relpath(path, root)}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return h.hexdigest()
+
+
 @functools.lru_cache(maxsize=1)
 def _code() -> str:
     """A fingerprint of kehoach-gen's own modules."""
-    h = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.rglob("*.py")):
-        with contextlib.suppress(OSError):
-            st = path.stat()
-            h.update(f"{path.name}:{st.st_size}:{st.st_mtime_ns};".encode())
-    return h.hexdigest()
+    return _fingerprint([os.path.dirname(__file__)], ".py")
 
 
 def key(kind: str, *parts: bytes | str) -> str:
@@ -59,18 +72,22 @@ def key(kind: str, *parts: bytes | str) -> str:
     return f"{kind}-{h.hexdigest()[:40]}.pickle"
 
 
-@functools.cache  # (reading the metadata takes some 3 ms; asked for each province's list)
-def list_version() -> str:
-    """The version of the official list of units (the ``vietnam-provinces`` package), read from
-    its metadata without importing it: part of the key of every entry made from the list. Here,
-    not with the list (:mod:`kehoach_gen.units`), so that ``kehoach-gen check`` finds its index
-    of units without loading the models."""
-    from importlib.metadata import PackageNotFoundError, version
-
+@functools.cache
+def list_fingerprint() -> str:
+    """What identifies the installed official list of units (the ``vietnam-provinces``
+    package): its files' names, sizes and times, found without importing it or reading its
+    metadata (``importlib.metadata`` alone takes 20 to 30 ms to import, more than a check of
+    one plan spends on its units). Part of the key of every entry made from the list, so an
+    upgraded or reinstalled list makes new entries. Here, not with the list
+    (:mod:`kehoach_gen.units`), so that ``kehoach-gen check`` finds its index of units
+    without loading the models."""
     try:
-        return version("vietnam-provinces")
-    except PackageNotFoundError:
+        spec = importlib.util.find_spec(LIST_PACKAGE)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
         return "?"
+    return _fingerprint(list(spec.submodule_search_locations))
 
 
 def load(name: str) -> object | None:

@@ -91,7 +91,7 @@ def _strip_province_prefix(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _provinces() -> tuple[_Province, ...]:
-    return cache.cached(cache.key("provinces", cache.list_version()), _read_provinces)
+    return cache.cached(cache.key("provinces", cache.list_fingerprint()), _read_provinces)
 
 
 def _read_provinces() -> tuple[_Province, ...]:
@@ -146,7 +146,7 @@ def _unit_name(ward: Any) -> str:
 
 @functools.lru_cache(maxsize=64)  # 34 provinces
 def _units_of(province_code: int) -> tuple[OfficialUnit, ...]:
-    return cache.cached(cache.key("units", cache.list_version(), str(province_code)),
+    return cache.cached(cache.key("units", cache.list_fingerprint(), str(province_code)),
                         lambda: _read_units(province_code))
 
 

@@ -129,7 +129,7 @@ def official_index() -> dict[tuple[str, str], frozenset[str]]:
     more than checking a plan)."""
     from .. import cache
 
-    return cache.cached(cache.key("unit index", cache.list_version()), _make_index)
+    return cache.cached(cache.key("unit index", cache.list_fingerprint()), _make_index)
 
 
 def _make_index() -> dict[tuple[str, str], frozenset[str]]:
