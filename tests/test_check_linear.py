@@ -18,7 +18,7 @@ from kehoach_gen.check.dates import loose_date, squashed_date
 from kehoach_gen.check.header import so_parts
 from kehoach_gen.check.layout import _is_date_line
 from kehoach_gen.check.tables import _first_unquoted
-from kehoach_gen.check.text import unit_words
+from kehoach_gen.check.text import _ASCII_INK, unit_words
 from kehoach_gen.check.words import fold, fold_all
 
 # generated lines against the regular expressions, each example within hypothesis's deadline
@@ -114,3 +114,11 @@ def test_folding_many_at_once(texts: list[str]) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="\x00")), st.integers(0, 40))
 def test_the_fold_of_a_beginning_begins_the_fold(text: str, cut: int) -> None:
     assert fold(text).startswith(fold(text[:cut]))
+
+
+def test_ascii_ink_is_every_ascii_character_but_spaces() -> None:
+    """The class spelt out for its compile time matches what the short one matched, at every
+    code point: an ASCII character that ``\\s`` does not count as a space."""
+    every = "".join(map(chr, range(0x110000)))
+    assert _ASCII_INK.findall(every) == re.findall(r"[^\s\x80-\U0010ffff]", every)
+    assert len(_ASCII_INK.findall(every)) == 128 - 10  # \t \n \v \f \r, \x1c-\x1f, " "
