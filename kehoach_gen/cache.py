@@ -42,10 +42,12 @@ def folder() -> Path | None:
 
 
 def _fingerprint(roots: list[str], suffix: str = "") -> str:
-    """A hash of the path, size and time of every file under ``roots`` whose name ends with
-    ``suffix`` (compiled caches left out): it changes when any of them is replaced."""
+    """A hash of the roots, and of the path, size and time of every file under them whose
+    name ends with ``suffix`` (compiled caches left out): it changes when any of them is
+    replaced, or the roots move (a package installed as a zip has its version in its path)."""
     h = hashlib.sha256()
     for root in roots:
+        h.update(f"{root}\0".encode())
         for folder_, dirs, files in os.walk(root):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
             for name in sorted(files):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import shutil
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,11 @@ def test_the_official_list_is_known_by_its_files(tmp_path: Path, monkeypatch: py
     assert second != first
     write(package / "data" / "more.json", "[]")
     assert fingerprint() not in (first, second)
+    third = fingerprint()
+    # the same files elsewhere (a zipped egg names its version in its path)
+    shutil.copytree(package, tmp_path / "other" / "danh_sach_thu", copy_function=shutil.copy2)
+    monkeypatch.syspath_prepend(str(tmp_path / "other"))
+    assert fingerprint() != third
     monkeypatch.setattr(cache, "LIST_PACKAGE", "khong_co_goi_nay")
     assert fingerprint() == "?"
     cache.list_fingerprint.cache_clear()
