@@ -147,7 +147,7 @@ def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft
         item.inputs = result.inputs
         item.edited = str(result.edited_path) if result.edited_path else None
         if check and result.output is not None:
-            found = check_output(result.output)
+            found = check_output(result.output, result.parts)
             item.checked = True
             item.check_errors, item.check_warnings, item.check_text = found.errors, found.warnings, found.text
     except InputError as exc:

@@ -250,7 +250,7 @@ def generate(profiles: tuple[Path, ...], city: Path | None, templates: Path | No
         click.echo(_said(result.status or "", result.output, result.edited_path, result.plan.unit_name))
         outputs.append(result.output)
         if not no_check:
-            found = check_output(result.output)
+            found = check_output(result.output, result.parts)
             click.echo(found.text or f"{result.output}: đạt thể thức Nghị định 30 (không có phát hiện nào).")
             failed = failed or bool(found.errors) or (strict and bool(found.warnings))
     if pdf:

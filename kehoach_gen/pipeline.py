@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -197,6 +198,8 @@ class UnitResult:
     edited_path: Path | None = None    # the hand-edited file: kept there, or moved there (forced)
     inputs: str = ""                   # hash of everything the document was made from
     content: str = ""                  # hash of the document's content
+    # the parts of the file just written, deflated and as they are (for check_output)
+    parts: tuple[tuple[bytes, bytes], ...] = field(default=(), repr=False, compare=False)
 
 
 def generate_unit(project: Project, profile_path: str | Path, out: str | Path | None = None, *,
@@ -221,8 +224,9 @@ def generate_unit(project: Project, profile_path: str | Path, out: str | Path | 
         result.output, result.status, result.content = target, "unchanged", found.get(PROP_CONTENT, "")
         return result
     props = {PROP_INPUTS: result.inputs, PROP_VERSION: __version__, PROP_UNIT: unit}
-    data, result.content = project.template.render_with_digest(plan, props)
-    placed = place(target, data, result.content, unit, force=force, existing=existing)
+    rendered = project.template.render_document(plan, props)
+    result.content, result.parts = rendered.digest, rendered.parts
+    placed = place(target, rendered.data, result.content, unit, force=force, existing=existing)
     if placed.status == "collision":
         raise collision_error(ppath, placed)
     result.output, result.status, result.edited_path = placed.path, placed.status, placed.edited
@@ -239,10 +243,15 @@ class CheckResult:
     lines: list[str] = field(default_factory=list)
 
 
-def check_output(path: Path) -> CheckResult:
-    """Check a written plan against Nghị định 30 (the one place generate and build do it)."""
-    from .check import check_document
+def check_output(path: Path, parts: Iterable[tuple[bytes, bytes]] = ()) -> CheckResult:
+    """Check a written plan against Nghị định 30 (the one place generate and build do it).
 
+    ``parts``: the parts of the file as this process wrote them (:attr:`UnitResult.parts`),
+    so that the check does not inflate again what was just deflated."""
+    from .check import check_document
+    from .ooxml.opc import remember_inflated
+
+    remember_inflated(parts)
     try:
         report = check_document(path)
     except InputError as exc:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from typing import Any
 
 import pytest
@@ -149,3 +150,93 @@ def test_a_unit_checked_after_another_looks_only_at_its_own_new_paragraphs(
     with cache.disabled():
         assert [f.message for f in check_document(second).findings] == \
             [f.message for f in report.findings]
+
+
+def _counting_inflations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The parts the checker inflates (and screens) from now on, by name."""
+    from kehoach_gen.ooxml import opc
+
+    inflated: list[str] = []
+    real = opc._screen_part
+
+    def counting(data: bytes, info: zipfile.ZipInfo, *args: Any, **kwargs: Any) -> Any:
+        inflated.append(info.filename)
+        return real(data, info, *args, **kwargs)
+
+    monkeypatch.setattr(opc, "_screen_part", counting)
+    return inflated
+
+
+def test_a_plan_just_written_is_checked_without_inflating_it_again(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """generate and build tell the check what the parts they wrote inflate to; it then
+    inflates nothing, and finds what it finds in the file read on its own."""
+    from kehoach_gen.pipeline import check_output
+
+    result = generate_unit(Project(REPO / "city_template.yaml"), PROFILES[0], tmp_path, draft=True)
+    assert result.output is not None and len(result.parts) >= 8
+    cache.clear()
+    inflated = _counting_inflations(monkeypatch)
+    told = check_output(result.output, result.parts)
+    assert inflated == []
+    cache.clear()
+    alone = check_output(result.output)
+    assert "word/document.xml" in inflated and "word/styles.xml" in inflated
+    assert (told.errors, told.warnings, told.text) == (alone.errors, alone.warnings, alone.text)
+
+
+def test_a_plan_changed_after_it_was_written_is_read_as_it_is_now(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A part whose compressed bytes are not exactly those written is inflated, screened and
+    checked as any other. Here document.xml was changed after writing (to the same size: only
+    its bytes tell), the other parts kept byte for byte, and the check finds what was changed."""
+    from kehoach_gen.pipeline import check_output
+    from kehoach_gen.render.package import Entry, deflate, write_zip
+
+    result = generate_unit(Project(REPO / "city_template.yaml"), REPO / "unit_profiles" / "tan_an.yaml",
+                           tmp_path, draft=True)
+    assert result.output is not None
+    data = result.output.read_bytes()
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for info in z.infolist():
+            part = z.read(info)
+            if info.filename == "word/document.xml":
+                ours, city = "trên địa bàn xã Tân An.".encode(), "trên địa bàn thành phố".encode()
+                assert ours in part and len(ours) == len(city)
+                entries.append(deflate(info.filename, part.replace(ours, city, 1)))
+            else:  # the very bytes written
+                start = info.header_offset + 30 + len(info.filename.encode())
+                raw = data[start:start + info.compress_size]
+                assert zlib.decompressobj(-15).decompress(raw) == part
+                entries.append(Entry(info.filename.encode(), info.flag_bits, info.CRC,
+                                     info.file_size, raw))
+    result.output.write_bytes(write_zip(entries))
+    cache.clear()
+    inflated = _counting_inflations(monkeypatch)
+    told = check_output(result.output, result.parts)
+    assert inflated == ["word/document.xml"]
+    with cache.disabled():
+        alone = check_output(result.output)
+    assert (told.errors, told.warnings, told.text) == (alone.errors, alone.warnings, alone.text)
+    assert "trên địa bàn thành phố" in told.text
+
+
+def test_build_and_generate_check_their_plans_without_inflating_them(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both commands that write a plan and then check it hand the check the parts they wrote."""
+    from click.testing import CliRunner
+
+    from kehoach_gen.build import build_units
+    from kehoach_gen.cli import main
+
+    inflated = _counting_inflations(monkeypatch)
+    cache.clear()
+    items = build_units(Project(REPO / "city_template.yaml"), PROFILES[:3], tmp_path / "build",
+                        draft=True, check=True, jobs=1)
+    assert [i.checked for i in items] == [True, True, True] and inflated == []
+    cache.clear()
+    result = CliRunner().invoke(main, ["generate", str(PROFILES[0]), "-o", str(tmp_path / "gen"),
+                                       "--draft", "--city", str(REPO / "city_template.yaml")])
+    assert result.exception is None and result.exit_code == 0, result.output
+    assert "Nghị định 30" in result.output and inflated == []

@@ -26,6 +26,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -104,6 +105,18 @@ class Block:
 # keyed by (compression method, inflated size, compressed bytes): equal keys inflate equally
 _INFLATED: cache.LRU[tuple[int, int, bytes], bytes] = cache.LRU(
     64, budget=64 << 20, weight=lambda k, v: len(k[2]) + len(v))
+
+
+def remember_inflated(parts: Iterable[tuple[bytes, bytes]]) -> None:
+    """Tell the reader what deflated parts inflate to: (raw deflate stream, its bytes), as the
+    writer of a file knows them. A part of a file read later whose compressed bytes are exactly
+    these is then taken as these bytes, neither inflated nor screened again: the writer made
+    them, and inflating what was deflated gives back what was deflated, so nothing read changes
+    (a file whose parts differ, even by a byte, is inflated and screened as any other)."""
+    for deflated, data in parts:
+        _INFLATED.put((zipfile.ZIP_DEFLATED, len(data), deflated), data)
+
+
 # keyed by member name too: two parts with the same bytes are still two parts of a document
 _PARSED: cache.LRU[tuple[bool, str, bytes], Block] = cache.LRU(
     256, budget=64 << 20, weight=lambda k, v: 4 * len(k[2]))

@@ -124,6 +124,17 @@ class ItemBodies:
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """A rendered .docx: its bytes, the content hash recorded in it, and each of its parts as
+    (the deflated bytes the archive holds, the bytes they inflate to), which whoever reads the
+    file next may use instead of inflating (:func:`kehoach_gen.ooxml.opc.remember_inflated`)."""
+
+    data: bytes
+    digest: str
+    parts: tuple[tuple[bytes, bytes], ...]
+
+
+@dataclass(frozen=True)
 class _Variant:
     """The parts of a document without or with footnotes: their order, the pre-deflated
     constant parts and the content hash of the constant parts that sort before the first part
@@ -176,9 +187,11 @@ class _Variant:
             h.update(files[name] if name in files else self.data[name])
         return h.hexdigest()
 
-    def zip(self, files: Mapping[str, bytes]) -> bytes:
-        return write_zip([deflate(n, files[n], fast=True) if n in files else self.entries[n]
-                          for n in self.order])
+    def parts(self, files: Mapping[str, bytes]) -> list[tuple[Entry, bytes]]:
+        """Each part of the document, in order, deflated and as it is (``files``: the parts
+        that change, deflated now; the others were deflated once)."""
+        return [(deflate(n, files[n], fast=True), files[n]) if n in files
+                else (self.entries[n], self.data[n]) for n in self.order]
 
 
 class CompiledTemplate:
@@ -346,9 +359,9 @@ class CompiledTemplate:
             body, used = footnotes.number(body, self._notes.first_id)
         return self._head + body + self._tail, used
 
-    def render_with_digest(self, plan: UnitPlan,
-                           properties: Mapping[str, str] | None = None) -> tuple[bytes, str]:
-        """``plan`` as the bytes of a .docx file, and the content hash recorded in it.
+    def render_document(self, plan: UnitPlan, properties: Mapping[str, str] | None = None
+                        ) -> Rendered:
+        """``plan`` as the bytes of a .docx file, the content hash recorded in it, and its parts.
 
         ``properties`` are recorded as custom document properties, together with
         :data:`PROP_CONTENT`, the hash of the document's content, by which a later run tells
@@ -372,7 +385,16 @@ class CompiledTemplate:
         props = dict(properties or {})
         props[PROP_CONTENT] = digest
         files[CUSTOM_PROPS] = custom_xml(props).encode("utf-8")
-        return variant.zip(files), digest
+        parts = variant.parts(files)
+        return Rendered(write_zip([entry for entry, _ in parts]), digest,
+                        tuple((entry.data, data) for entry, data in parts))
+
+    def render_with_digest(self, plan: UnitPlan,
+                           properties: Mapping[str, str] | None = None) -> tuple[bytes, str]:
+        """``plan`` as the bytes of a .docx file, and the content hash recorded in it (see
+        :meth:`render_document`)."""
+        found = self.render_document(plan, properties)
+        return found.data, found.digest
 
     def render(self, plan: UnitPlan, properties: Mapping[str, str] | None = None) -> bytes:
         """``plan`` as the bytes of a .docx file (see :meth:`render_with_digest`)."""
