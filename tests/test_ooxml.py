@@ -8,6 +8,8 @@ import zipfile
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from kehoach_gen.errors import InputError
@@ -103,3 +105,58 @@ def test_a_drawing_may_declare_a_doctype_a_word_part_may_not() -> None:
     screen_package(with_part("word/media/logo.svg", svg), "a.docx")  # Illustrator writes that
     with pytest.raises(InputError, match="DOCTYPE"):
         screen_package(with_part("word/custom.xml", svg), "a.docx")
+
+
+_SIDES = ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV")
+_VALS = ("single", "nil", "none", None)
+_side = st.tuples(st.sampled_from(_SIDES), st.sampled_from(_VALS))
+
+
+def _borders_xml(sides: list[tuple[str, str | None]], tag: str = "tblBorders") -> str:
+    inner = "".join(f"<w:{s}/>" if v is None else f'<w:{s} w:val="{v}"/>' for s, v in sides)
+    return f"<w:{tag}>{inner}</w:{tag}>"
+
+
+def _borders_as_read(sheet: Any, tbl: Any) -> list[str]:
+    """What a table's borders are, read the plain way: for each side the first source that
+    has it (the table's own, then its style and the styles it is based on), then any cell's."""
+    from kehoach_gen.ooxml.element import attr, child, children
+
+    sources = [child(tbl, "tblPr", "tblBorders")] + [
+        child(st_, "tblPr", "tblBorders")
+        for st_ in sheet.chain(attr(child(tbl, "tblPr", "tblStyle"), "val"), "table")]
+    out = []
+    for side in _SIDES:
+        el = next((e for s in sources if (e := child(s, side)) is not None), None)
+        if el is not None and attr(el, "val") not in ("nil", "none", None):
+            out.append(side)
+    cells = (b for tc in tbl.iter(TC) for b in children(child(tc, "tcPr", "tcBorders")))
+    if any(attr(b, "val") not in ("nil", "none", None) for b in cells):
+        out.append("ô")
+    return out
+
+
+@given(own=st.lists(_side, max_size=5), styled=st.lists(_side, max_size=5),
+       base=st.lists(_side, max_size=5), cells=st.lists(st.lists(_side, max_size=2), max_size=3),
+       nested=st.booleans(), with_style=st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_the_borders_of_a_table_are_those_its_sources_give(
+        own: list[Any], styled: list[Any], base: list[Any], cells: list[Any], nested: bool,
+        with_style: bool) -> None:
+    """Sides repeated in one source, sources that disagree, cells with and without borders and
+    a table in a cell: the borders found are those read source by source, side by side."""
+    from kehoach_gen.ooxml.styles import StyleSheet
+
+    styles = parse_xml(
+        f'<w:styles xmlns:w="{W_NS}">'
+        f'<w:style w:type="table" w:styleId="Base"><w:tblPr>{_borders_xml(base)}</w:tblPr></w:style>'
+        f'<w:style w:type="table" w:styleId="Grid"><w:basedOn w:val="Base"/>'
+        f'<w:tblPr>{_borders_xml(styled)}</w:tblPr></w:style></w:styles>'.encode())
+    tcs = "".join(f"<w:tc><w:tcPr><w:tcW w:w=\"1\"/>{_borders_xml(c, 'tcBorders')}</w:tcPr><w:p/></w:tc>"
+                  if c else "<w:tc><w:p/></w:tc>" for c in cells)
+    if nested:
+        tcs += f"<w:tc><w:tbl><w:tr>{tcs or '<w:tc><w:p/></w:tc>'}</w:tr></w:tbl><w:p/></w:tc>"
+    style = '<w:tblStyle w:val="Grid"/>' if with_style else ""
+    tbl = xml(f"<w:tbl><w:tblPr>{style}{_borders_xml(own)}</w:tblPr><w:tr>{tcs}</w:tr></w:tbl>")
+    sheet = StyleSheet(styles, None, None)
+    assert sheet.table_borders(tbl) == _borders_as_read(sheet, tbl)

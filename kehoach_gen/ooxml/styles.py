@@ -8,7 +8,7 @@ sources are Vietnamese because they end up in findings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from .element import El, attr, child, children, int_value, is_on
 from .ns import A_NS, TC, W_NS, qn
 
 _W = f"{{{W_NS}}}"
+_TC_PR, _TC_BORDERS = qn("w:tcPr"), qn("w:tcBorders")
 _W_LEN = len(_W)
 
 _WORD_DEFAULT_SIZE = 10.0  # Word's size when no level of the hierarchy sets one
@@ -363,16 +364,30 @@ class StyleSheet:
         sources = [child(tbl, "tblPr", "tblBorders")] + [
             child(st, "tblPr", "tblBorders")
             for st in self.chain(attr(child(tbl, "tblPr", "tblStyle"), "val"), "table")]
+        # each side from the first source that sets it (the first of its tag in a source)
+        given: dict[str, El] = {}
+        for s in reversed(sources):
+            if s is not None:
+                given.update({e.tag: e for e in reversed(s)})
         sides = []
         for side in ("top", "left", "start", "bottom", "right", "end", "insideH", "insideV"):
-            el = next((e for s in sources if (e := child(s, side)) is not None), None)
+            el = given.get(_W + side)
             if el is not None and attr(el, "val") not in ("nil", "none", None):
                 sides.append(side)
-        cell_borders = (b for tc in tbl.iter(TC)
-                        for b in children(child(tc, "tcPr", "tcBorders")))
-        if any(attr(b, "val") not in ("nil", "none", None) for b in cell_borders):
+        if any(attr(b, "val") not in ("nil", "none", None) for b in _cell_borders(tbl)):
             sides.append("ô")
         return sides
+
+
+def _cell_borders(tbl: El) -> Iterator[El]:
+    """The borders each cell of a table (nested tables' too) gives itself: those of the first
+    tcBorders of its first tcPr, found inside libxml2 (most cells have none)."""
+    for borders in tbl.iter(_TC_BORDERS):
+        pr = borders.getparent()
+        tc = None if pr is None else pr.getparent()
+        if tc is not None and pr.tag == _TC_PR and tc.tag == TC and child(tc, "tcPr") is pr \
+                and borders is child(pr, "tcBorders"):
+            yield from children(borders)
 
 
 def _alignment(layers: Sequence[Layer]) -> str:
