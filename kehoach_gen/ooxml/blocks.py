@@ -53,9 +53,18 @@ def items(el: El) -> list[El]:
     return list(flatten(el, _ITEMS)) if el.tag in CONTAINERS or el.tag == _BODY else []
 
 
-def within_limits(blocks: list[Block], caps: dict[str, int | None]) -> None:
-    """Raise :class:`Oversized` when ``blocks`` hold more elements of a tag than its cap."""
+def totals(blocks: list[Block]) -> dict[str, int]:
+    """How many of each counted tag (:data:`_COUNTED`) ``blocks`` hold together."""
+    found = dict.fromkeys(_COUNTED, 0)
+    for b in blocks:
+        count_of(b, "w:p")  # (counts every tag of the block once)
+        for tag, n in b.memo["counts"].items():
+            found[tag] += n
+    return found
+
+
+def within_limits(found: dict[str, int], caps: dict[str, int | None]) -> None:
+    """Raise :class:`Oversized` when the :func:`totals` ``found`` exceed a tag's cap."""
     for tag, cap in caps.items():
-        found = sum(count_of(b, tag) for b in blocks)
-        if cap is not None and found > cap:
-            raise Oversized(tag, found)
+        if cap is not None and found[tag] > cap:
+            raise Oversized(tag, found[tag])

@@ -17,7 +17,7 @@ from typing import Any
 from lxml import etree
 
 from . import cache
-from .blocks import count_of, ends_sections, items, within_limits
+from .blocks import ends_sections, items, totals, within_limits
 from .element import El, attr, parse_xml
 from .nodes import (
     Core,
@@ -106,10 +106,12 @@ class DocModel:
         # a body parsed whole has blocks of its own, that no other document will show
         self.shared_blocks = whole is None
         others = list(dict.fromkeys(others))
-        within_limits([*counted, *others], {"w:p": max_paragraphs, "w:r": max_runs})
+        in_body, elsewhere = totals(counted), totals(others)
+        found = {tag: n + elsewhere[tag] for tag, n in in_body.items()}
+        within_limits(found, {"w:p": max_paragraphs, "w:r": max_runs})
         # else no paragraph is searched for text boxes
-        self._has_boxes = any(count_of(b, "w:txbxContent") for b in counted)
-        self.sheet = self._style_sheet(parts, None if whole is not None else [*blocks, *others], max_formats)
+        self._has_boxes = in_body["w:txbxContent"] > 0
+        self.sheet = self._style_sheet(parts, None if whole is not None else found, max_formats)
         self._cores: dict[int, Core] = {}
         # the body's cores made for this document (none of a block read before): the only
         # ones a reader's per-core memo can lack, when every paragraph is in a shared block
@@ -128,14 +130,15 @@ class DocModel:
         self._shapes: dict[Any, Shape] = {}
         self._run_props: dict[tuple[int, int], tuple[RunProps, El | None]] = {}
 
-    def _style_sheet(self, parts: list[Block | None], shared: list[Block] | None,
+    def _style_sheet(self, parts: list[Block | None], shared: dict[str, int] | None,
                      max_formats: int | None) -> StyleSheet:
         """The sheet shared by every document with these style parts, or one of this document's
-        own (a body parsed whole: ``shared`` is None; caches off) that counts its formats."""
+        own (a body parsed whole: ``shared`` is None; caches off) that counts its formats.
+        ``shared``: the :func:`~.blocks.totals` of the blocks of the body and the other parts."""
         if shared is None or not cache.enabled():
             self._formats_left = None
             return StyleSheet(*(None if b is None else b.el for b in parts), max_formats=max_formats)
-        runs, paragraphs = (sum(count_of(b, tag) for b in shared) for tag in ("w:r", "w:p"))
+        runs, paragraphs = shared["w:r"], shared["w:p"]
         if max_formats is not None and runs + 2 * paragraphs <= max_formats:
             # each run has one format, each paragraph one alignment and one layout:
             # this document cannot use more formats than allowed, no need to count
