@@ -240,3 +240,26 @@ def test_build_and_generate_check_their_plans_without_inflating_them(
                                        "--draft", "--city", str(REPO / "city_template.yaml")])
     assert result.exception is None and result.exit_code == 0, result.output
     assert "Nghị định 30" in result.output and inflated == []
+
+
+def test_a_task_table_kept_from_one_plan_is_judged_anew_for_another_level() -> None:
+    """What the checker keeps with a task table's block about its lead column depends on the
+    issuer's level: "Ủy ban nhân dân cấp xã" leading a task is the level above in a district's
+    plan only when the issuer is a commune. The same table, checked for a commune, then for a
+    district, then for the commune again, gives what each gives with every cache off."""
+    from .check_fixtures import DEFAULT_TASKS, make_plan_docx
+
+    tasks = list(DEFAULT_TASKS)
+    tasks[6] = ("1", "Rà soát", "Văn phòng HĐND và UBND; Ủy ban nhân dân cấp xã", "", "", "")
+    commune = make_plan_docx(tasks=tuple(tasks))
+    district = make_plan_docx(tasks=tuple(tasks), issuer=("ỦY BAN NHÂN DÂN", "HUYỆN AN LÃO"))
+
+    def leads(data: bytes) -> list[str]:
+        return [f.message for f in check_document(data).findings if "Cơ quan chủ trì" in f.message]
+
+    with cache.disabled():
+        alone = {"commune": leads(commune), "district": leads(district)}
+    assert len(alone["commune"]) == 1 and alone["district"] == []
+    cache.clear()
+    for name, data in (("commune", commune), ("district", district), ("commune", commune)):
+        assert leads(data) == alone[name], name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -294,16 +295,36 @@ def check_city(ctx: Ctx) -> Iterator[Finding]:
         lead_col = _lead_column(rows)
         if lead_col is None:
             continue
-        for row in rows:
-            if row.kind not in ("task", "roman"):
-                continue
-            for entry in re.split(r"[;\n]", row.at_grid(lead_col)):
-                entry = entry.strip().lstrip("-–+ ").strip()
-                if lead.match(entry):
-                    yield ctx.find(PLAN_CITY, f"{row.where}, cột Cơ quan chủ trì",
-                                   f"Cơ quan chủ trì '{entry}' là cơ quan cấp trên.",
-                                   f"Giao cho phòng, đơn vị của {noun} tương ứng (theo hồ sơ "
-                                   "đơn vị).", quote_text=entry)
+        for table_rows in _by_table(rows):
+            for row, entry in _leads_above(table_rows, lead, lead_col):
+                yield ctx.find(PLAN_CITY, f"{row.where}, cột Cơ quan chủ trì",
+                               f"Cơ quan chủ trì '{entry}' là cơ quan cấp trên.",
+                               f"Giao cho phòng, đơn vị của {noun} tương ứng (theo hồ sơ "
+                               "đơn vị).", quote_text=entry)
+
+
+def _by_table(rows: list[_Row]) -> Iterator[list[_Row]]:
+    """The rows of a stream, table by table (each table's rows are together, in order)."""
+    for _, group in itertools.groupby(rows, key=lambda row: row.table):
+        yield list(group)
+
+
+def _leads_above(rows: list[_Row], lead: re.Pattern[str], col: int) -> Iterator[tuple[_Row, str]]:
+    """The entries of column ``col`` (grid) of one table's task and section rows that
+    ``lead`` matches: the same for every document holding the table's block, so the matches
+    (row, entry) are kept with the block."""
+    t = rows[0].table
+    memo = t.block.memo if t.block is not None else {}
+    key = ("leads above", id(t.el), lead, col)
+    found: list[tuple[int, str]] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = [
+            (n, entry) for n, row in enumerate(rows) if row.kind in ("task", "roman")
+            for entry in (e.strip().lstrip("-–+ ").strip()
+                          for e in re.split(r"[;\n]", row.at_grid(col)))
+            if lead.match(entry)]
+    for n, entry in found:
+        yield rows[n], entry
 
 
 def _lead_column(rows: list[_Row]) -> int | None:
