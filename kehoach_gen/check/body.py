@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
+from typing import NamedTuple
 
 from ..ooxml.nodes import Para
 from ..ooxml.styles import ParaProps
@@ -58,10 +60,27 @@ def check_title(ctx: Ctx) -> Iterator[Finding]:
         yield no_line(ctx, lay.trich_yeu[-1], "trích yếu", "1/3 đến 1/2 dòng chữ")
 
 
+class _Marks(NamedTuple):
+    """What the start of a body paragraph's text says it is."""
+
+    title: bool  # a short numbered title ("1. Mục đích", "II. NHIỆM VỤ")
+    roman: bool  # a Roman heading ("I. MỤC ĐÍCH, YÊU CẦU")
+    numbered: bool  # "1." …
+    point: tuple[str, str] | None  # a point: its letter and mark ("a", ")")
+
+
+@functools.lru_cache(maxsize=4096)  # (the body of every unit says much the same)
+def _marks(text: str) -> _Marks:
+    text = text.strip()
+    point = _POINT.match(text)
+    return _Marks(bool(_NUMBERED_TITLE.match(text)) and not text.endswith((".", ";", ":")),
+                  bool(_ROMAN_HEADING.match(text)), bool(_NUMBERED.match(text)),
+                  point.groups() if point else None)  # type: ignore[arg-type]
+
+
 def _is_heading(ctx: Ctx, p: Para) -> bool:
     """Bold, a heading style or outline level, or a short numbered title ("1. Mục đích")."""
-    text = p.text.strip()
-    if _NUMBERED_TITLE.match(text) and not text.endswith((".", ";", ":")):
+    if _marks(p.text).title:
         return True
     return ctx.doc.look(p).bold or _styled_heading(ctx, ctx.doc.para_props(p))
 
@@ -177,7 +196,7 @@ def _line_spacing_problem(props: ParaProps, sizes: tuple[float | None, ...] | No
 
 def _check_headings(ctx: Ctx, body: Sequence[Para]) -> Iterator[Finding]:
     for p in body:
-        if _ROMAN_HEADING.match(p.text.strip()):
+        if _marks(p.text).roman:
             for f in check_look(ctx, HEADING, p, _HEADING):
                 if "cỡ chữ" not in f.message:  # size is ND30-BODY-SIZE's business
                     yield f
@@ -188,13 +207,12 @@ def _check_headings(ctx: Ctx, body: Sequence[Para]) -> Iterator[Finding]:
 def _check_points(ctx: Ctx, body: Sequence[Para]) -> Iterator[Finding]:
     expected = "a"
     for p in body:
-        text = p.text.strip()
-        m = _POINT.match(text)
-        if not m:
-            if _ROMAN_HEADING.match(text) or _NUMBERED.match(text):
+        marks = _marks(p.text)
+        if marks.point is None:
+            if marks.roman or marks.numbered:
                 expected = "a"
             continue
-        letter, mark = m.groups()
+        letter, mark = marks.point
         if mark == ".":
             yield ctx.find(POINT, p, f"Điểm viết '{letter}.'.",
                            f"Viết '{letter})' (chữ cái và dấu đóng ngoặc đơn).")
