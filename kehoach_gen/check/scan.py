@@ -199,7 +199,8 @@ def each(doc: DocModel, key: Any, value: Callable[[Para], T | None], *,
     yield from _remembered(doc, memo_key, 0)
     if body_only:
         return
-    yield from _remembered(doc, memo_key, 1)
+    if doc.extra:  # (no text box: no block keeps anything for one)
+        yield from _remembered(doc, memo_key, 1)
     yield from _asked([p for part in doc.parts for p in part.paras], value, prepare)
 
 
