@@ -136,7 +136,9 @@ class PlanSpec:
     odd_align: str | None = None  # alignment of the first ordinary body paragraph
     odd_indent_cm: float | None = None
     odd_space_after_pt: float | None = None
-    odd_line_spacing: float | None = None
+    odd_line_spacing: float | None = None  # lines ("auto"), or points ("exact", "atLeast")
+    odd_line_rule: str = "auto"
+    body_contextual: bool = False  # "don't add space between paragraphs of the same style"
     odd_size_pt: float | None = None
     heading_bold: bool = True
     # closing
@@ -229,7 +231,7 @@ XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False)  # python-docx's
 # the knobs the style sheet depends on (and the body and date sizes)
 _STYLE_KNOBS = ("default_font", "default_theme_font", "theme_minor_font", "normal_font",
-                "body_style_font", "odd_char_style_font", "date_italic")
+                "body_style_font", "odd_char_style_font", "date_italic", "body_contextual")
 _THUMBNAIL = "docProps/thumbnail.jpeg"  # the first part after the document's own
 Entry = tuple[str, int, int, bytes]  # a zip member: name, CRC, size, deflated bytes
 
@@ -308,6 +310,8 @@ def _style_sheet(doc: Any, s: dict[str, Any], body_pt: float, date_pt: float) ->
     body.paragraph_format.first_line_indent = Cm(1.27)
     body.paragraph_format.space_after = Pt(6)
     body.paragraph_format.line_spacing = 1.15
+    if s["body_contextual"]:
+        body.element.get_or_add_pPr().append(etree.Element(_w("contextualSpacing")))
     if s["body_style_font"]:
         _set_fonts(body.element.get_or_add_rPr(), s["body_style_font"])
     if s["odd_char_style_font"]:
@@ -898,8 +902,10 @@ class _Builder:
             _ppr(p, "spacing").set(_w("after"), _twips(Pt(s.odd_space_after_pt)))
         if s.odd_line_spacing is not None:
             spacing = _ppr(p, "spacing")
-            spacing.set(_w("line"), _signed_twips(Emu(s.odd_line_spacing * Twips(240))))
-            spacing.set(_w("lineRule"), "auto")
+            line = Twips(240) * s.odd_line_spacing if s.odd_line_rule == "auto" \
+                else Pt(s.odd_line_spacing)
+            spacing.set(_w("line"), _signed_twips(Emu(line)))
+            spacing.set(_w("lineRule"), s.odd_line_rule)
         if s.odd_size_pt is not None:
             _size(run, s.odd_size_pt)
         if s.odd_run_font:
