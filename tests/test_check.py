@@ -182,6 +182,10 @@ BREAKAGES: list[Any] = [
     pytest.param({"quoc_hieu_pt": 14}, {"ND30-QUOC-HIEU": 1}, id="Quốc hiệu 14 pt"),
     pytest.param({"quoc_hieu": "Cộng hòa xã hội chủ nghĩa Việt Nam"}, {"ND30-QUOC-HIEU": 1},
                  id="Quốc hiệu not in capitals"),
+    pytest.param({"quoc_hieu": "CỘNG HÒA XÃ HỘI CHỦ NGHỈA VIỆT NAM"}, {"ND30-QUOC-HIEU": 1},
+                 id="Quốc hiệu misspelt"),
+    pytest.param({"quoc_hieu": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM."}, {"ND30-QUOC-HIEU": 1},
+                 id="Quốc hiệu with a full stop"),
     pytest.param({"tieu_ngu": "Độc lập-Tự do-Hạnh phúc"}, {"ND30-TIEU-NGU": 1},
                  id="tiêu ngữ hyphens without spaces"),
     pytest.param({"tieu_ngu_line": False}, {"ND30-LINE-BELOW": 1}, id="no line under tiêu ngữ"),
@@ -209,6 +213,15 @@ BREAKAGES: list[Any] = [
     pytest.param({"date": "Tân An, ngày 30 tháng 02 năm 2026",
                   "kem_theo": kem_theo(date="ngày 30 tháng 02 năm 2026")}, {"ND30-DATE": 1},
                  id="30 February"),
+    pytest.param({"date": "Tân An, ngày 32 tháng 5 năm 2026",
+                  "kem_theo": kem_theo(date="ngày 32 tháng 5 năm 2026")}, {"ND30-DATE": 1},
+                 id="day 32"),
+    pytest.param({"date": "Tân An, ngày 15 tháng 13 năm 2026",
+                  "kem_theo": kem_theo(date="ngày 15 tháng 13 năm 2026")}, {"ND30-DATE": 1},
+                 id="month 13"),
+    pytest.param({"date": "Tân An, ngày 15 tháng 5 năm 26",
+                  "kem_theo": kem_theo(date="ngày 15 tháng 5 năm 26")}, {"ND30-DATE": 1},
+                 id="year of two digits"),
     pytest.param({"date_italic": False}, {"ND30-DATE": 1}, id="date upright"),
     pytest.param({"date": "xã Tân An, ngày      tháng 5 năm 2026"}, {"ND30-DATE": 1},
                  id="place with 'xã'"),
@@ -665,6 +678,18 @@ def test_number_below_ten_needs_a_leading_zero(n: int) -> None:
     assert SO_RE.match(good)
     if n < 10:
         assert not SO_RE.match(f"Số: {n}/KH-UBND")
+
+
+@pytest.mark.parametrize(("date", "says"), [
+    ("Tân An, ngày 32 tháng 5 năm 2026", "ngày '32' không hợp lệ"),
+    ("Tân An, ngày 00 tháng 5 năm 2026", "ngày '00' không hợp lệ"),
+    ("Tân An, ngày 15 tháng 13 năm 2026", "tháng '13' không hợp lệ"),
+    ("Tân An, ngày 15 tháng 00 năm 2026", "tháng '00' không hợp lệ"),
+    ("Tân An, ngày 15 tháng 5 năm 26", "năm phải ghi đủ 4 chữ số"),
+])
+def test_an_impossible_date_is_told_by_what_is_wrong(date: str, says: str) -> None:
+    """Not only "không đúng dạng": the clerk is told which of day, month or year to fix."""
+    assert _date_problems(date) == [says]
 
 
 @pytest.mark.slow
