@@ -307,6 +307,8 @@ BREAKAGES: list[Any] = [
     # appendix
     pytest.param({"appendix_heading": "Phụ Lục"}, {"ND30-APPENDIX": 1}, id="'Phụ Lục'"),
     pytest.param({"appendix_heading_bold": False}, {"ND30-APPENDIX": 1}, id="heading not bold"),
+    pytest.param({"appendix_title": ""}, {"ND30-APPENDIX": 1}, id="appendix without its title"),
+    pytest.param({"kem_theo": ""}, {"ND30-APPENDIX": 1}, id="appendix without 'Kèm theo'"),
     pytest.param({"appendix_title": "Phân công nhiệm vụ"}, {"ND30-APPENDIX": 1},
                  id="appendix title not in capitals"),
     pytest.param({"kem_theo_line": False}, {"ND30-LINE-BELOW": 1}, id="no line under Kèm theo"),
