@@ -23,7 +23,7 @@ import pytest
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -159,6 +159,8 @@ BREAKAGES: list[Any] = [
     pytest.param({"page_field_pt": 12}, {"ND30-PAGE-NUMBER": 2}, id="page number 12 pt"),
     pytest.param({"first_header_text": "PAGE"}, {"ND30-PAGE-NUMBER": 1},
                  id="number in first-page header"),
+    pytest.param({"first_header_text": "DỰ THẢO"}, {"ND30-PAGE-NUMBER": 1},
+                 id="words in first-page header"),
     pytest.param({"appendix_restart": False}, {"ND30-PAGE-NUMBER": 1},
                  id="appendix not restarting at 1"),
     pytest.param({"appendix_new_section": False}, {"ND30-PAGE-NUMBER": 1},
@@ -554,6 +556,49 @@ def test_even_page_headers_need_a_number_too() -> None:
 
     report = check_document(edit(make_plan_docx(), even_pages))
     assert rules(report) == {"ND30-PAGE-NUMBER": 2}
+
+
+def _every_section(change: Callable[[Any], None]) -> Callable[[Any], None]:
+    def changed(document: Any) -> None:
+        for section in document.sections:
+            change(section)
+    return changed
+
+
+def _page_number_format(section: Any) -> None:
+    pg = section._sectPr.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = OxmlElement("w:pgNumType")
+        section._sectPr.append(pg)
+    pg.set(qn("w:fmt"), "lowerRoman")
+
+
+def _no_margins(section: Any) -> None:
+    section._sectPr.remove(section._sectPr.find(qn("w:pgMar")))
+
+
+def _page_number_italic(section: Any) -> None:
+    for run in section.header._element.iter(qn("w:r")):  # (the field's runs too)
+        run.get_or_add_rPr().append(OxmlElement("w:i"))
+
+
+def _page_number_left(section: Any) -> None:
+    for paragraph in section.header.paragraphs:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+
+@pytest.mark.parametrize(("change", "says"), [
+    pytest.param(_page_number_format, "Số trang không phải chữ số Ả Rập (lowerRoman).",
+                 id="page numbers i, ii, iii"),
+    pytest.param(_no_margins, "Không khai báo lề trang.", id="no margins declared"),
+    pytest.param(_page_number_italic, "Số trang: in nghiêng.", id="page number italic"),
+    pytest.param(_page_number_left, "Số trang: căn trái.", id="page number on the left"),
+])
+def test_each_section_is_told_what_its_page_setup_breaks(change: Callable[[Any], None],
+                                                         says: str) -> None:
+    """The body's section and the appendix's each get the finding, and nothing else."""
+    report = check_document(edit(make_plan_docx(), _every_section(change)))
+    assert [f.message for f in report.findings] == [says, says], report.to_text()
 
 
 def test_table_style_font_is_resolved() -> None:
