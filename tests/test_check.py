@@ -24,6 +24,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.shared import RGBColor
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -167,6 +168,7 @@ BREAKAGES: list[Any] = [
                  id="appendix in the body section"),
     # fonts and colours
     pytest.param({"default_font": "Arial"}, {"ND30-FONT": 1}, id="docDefaults Arial"),
+    pytest.param({"default_font": None}, {"ND30-FONT": 1}, id="no font declared anywhere"),
     pytest.param({"default_font": None, "default_theme_font": "minorHAnsi"}, {"ND30-FONT": 1},
                  id="theme font Cambria"),
     pytest.param({"normal_font": "Arial"}, {"ND30-FONT": 1}, id="Normal style Arial"),
@@ -599,6 +601,21 @@ def test_each_section_is_told_what_its_page_setup_breaks(change: Callable[[Any],
     """The body's section and the appendix's each get the finding, and nothing else."""
     report = check_document(edit(make_plan_docx(), _every_section(change)))
     assert [f.message for f in report.findings] == [says, says], report.to_text()
+
+
+def test_a_colour_from_a_style_is_one_finding_for_all_it_colours() -> None:
+    def red_body_style(document: Any) -> None:
+        document.styles["Plan Body"].font.color.rgb = RGBColor(0xC0, 0, 0)
+
+    report = check_document(edit(make_plan_docx(), red_body_style))
+    assert [(f.rule, f.severity, f.message) for f in report.findings] == [
+        ("ND30-COLOR", "error", "Chữ màu C00000 lấy từ kiểu đoạn 'Plan Body', ảnh hưởng 12 đoạn.")]
+
+
+def test_no_font_declared_anywhere_is_a_warning_that_says_so() -> None:
+    (f,) = check_document(make_plan_docx(default_font=None)).findings
+    assert (f.rule, f.severity) == ("ND30-FONT", "warning")
+    assert f.message.startswith("Phông chữ không được khai báo ở đâu")
 
 
 def test_table_style_font_is_resolved() -> None:
