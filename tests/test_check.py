@@ -203,6 +203,11 @@ BREAKAGES: list[Any] = [
     pytest.param({"so": "Số: 15/QĐ-UBND", "kem_theo": kem_theo("15").replace("KH-", "QĐ-")},
                  {"ND30-SO": 1}, id="symbol of another document type"),
     pytest.param({"so_italic": True}, {"ND30-SO": 1}, id="number italic"),
+    # what a draft may have for its number instead of blanks: one finding, the Số line's
+    pytest.param({"so": "Số: …/KH-UBND", "kem_theo": kem_theo("…")}, {"ND30-SO": 1},
+                 id="number left as Word's ellipsis"),
+    pytest.param({"so": "Số: ____/KH-UBND", "kem_theo": kem_theo("____")}, {"ND30-SO": 1},
+                 id="number left as underscores"),
     pytest.param({"date": "Tân An, ngày 5 tháng 5 năm 2026",
                   "kem_theo": kem_theo(date="ngày 05 tháng 5 năm 2026")}, {"ND30-DATE": 1},
                  id="day without leading zero"),

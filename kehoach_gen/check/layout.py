@@ -27,7 +27,9 @@ DOC_TYPES = {  # folded title → ký hiệu code (Phụ lục III)
 _MARKS = ("du thao", "mat", "khan")  # "DỰ THẢO", "MẬT", "KHẨN" beside the header
 AUTH_OK = re.compile(r"^(TM|KT|TL|TUQ|Q)\.\s*\S")
 AUTH_BAD = re.compile(r"^(K/T|T/L|T/M|TUQ/|K\.T\b|T\.M\b|T\.L\b|(TM|KT|TL|TUQ)(?=[\s:/]))")
-_SO_LINE = re.compile(r"^so\s*[:.]?\s*[\d\s.]*/")
+# the "Số:" line, its number a number or what stands for one in a draft: spaces, dots, the "…"
+# Word's AutoCorrect makes of three dots, underscores
+_SO_LINE = re.compile(r"^so\s*[:.]?\s*[\d\s._…]*/")
 _NUMERIC_DATE = re.compile(r"\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}$")
 _APPENDIX_HEAD = re.compile(r"^phu luc(\s+([ivxlc]+|\d+))?$")
 
