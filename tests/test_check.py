@@ -7,6 +7,7 @@ the exact findings.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime as dt
 import io
@@ -615,6 +616,44 @@ def test_no_font_declared_anywhere_is_a_warning_that_says_so() -> None:
     (f,) = check_document(make_plan_docx(default_font=None)).findings
     assert (f.rule, f.severity) == ("ND30-FONT", "warning")
     assert f.message.startswith("Phông chữ không được khai báo ở đâu")
+
+
+def _second_appendix(numbers: tuple[str, str] | None, own_section: bool = False
+                     ) -> Callable[[Any], None]:
+    """A second appendix (heading, title, "Kèm theo" and the line under it, copied from the
+    first) at the end of the first one's section, or (``own_section``) in a section of its own
+    laid out as the first's; ``numbers``: the two headings' numbers."""
+    def change(document: Any) -> None:
+        paras = document.paragraphs
+        k = next(i for i, p in enumerate(paras) if p.text.strip() == "Phụ lục")
+        copies = [copy.deepcopy(p._p) for p in paras[k:k + 4]]
+        if numbers:
+            paras[k].runs[0].text = f"Phụ lục {numbers[0]}"
+            copies[0].findall(qn("w:r"))[0].find(qn("w:t")).text = f"Phụ lục {numbers[1]}"
+        last = document.element.body[-1]  # the body's own sectPr: the appendix's section
+        if own_section:  # the first appendix's section ends in an empty paragraph
+            end = OxmlElement("w:p")
+            end.get_or_add_pPr().append(copy.deepcopy(last))
+            last.addprevious(end)
+        for el in copies:
+            last.addprevious(el)
+    return change
+
+
+@pytest.mark.parametrize(("numbers", "says"), [
+    pytest.param(None, ["Có nhiều phụ lục nhưng phụ lục chưa đánh số.",
+                        "Có nhiều phụ lục nhưng phụ lục chưa đánh số.",
+                        "Phụ lục không bắt đầu phần (section) riêng nên không đánh số trang "
+                        "riêng được."], id="two appendices, unnumbered, one section"),
+    pytest.param(("I", "II"), ["Phụ lục không bắt đầu phần (section) riêng nên không đánh số "
+                               "trang riêng được."], id="Phụ lục I and II in one section"),
+    pytest.param(("I", "II"), [], id="Phụ lục I and II, each its own section"),
+])
+def test_a_second_appendix_is_numbered_and_starts_its_own_section(
+        numbers: tuple[str, str] | None, says: list[str]) -> None:
+    own = not says
+    report = check_document(edit(make_plan_docx(), _second_appendix(numbers, own)))
+    assert [f.message for f in report.findings] == says, report.to_text()
 
 
 def test_table_style_font_is_resolved() -> None:
