@@ -122,3 +122,36 @@ def test_ascii_ink_is_every_ascii_character_but_spaces() -> None:
     every = "".join(map(chr, range(0x110000)))
     assert _ASCII_INK.findall(every) == re.findall(r"[^\s\x80-\U0010ffff]", every)
     assert len(_ASCII_INK.findall(every)) == 128 - 10  # \t \n \v \f \r, \x1c-\x1f, " "
+
+
+_MARKS_BYTES = st.lists(st.sampled_from([b"<", b"!", b"\x00", b"a"]), max_size=40).map(b"".join)
+
+
+@given(st.integers(0, 40), _MARKS_BYTES, _MARKS_BYTES, st.integers(0, 120))
+@settings(max_examples=1000, deadline=None)
+def test_a_mark_after_one_of_its_forerunners_is_found_as_by_looking_at_each(
+        lone: int, head: bytes, tail: bytes, start: int) -> None:
+    """marked_after looks back from the first few dozen marks, then searches the pairs: either
+    way it finds what looking at every mark from ``start`` on finds ("!" after "<" or "<" NUL).
+    The texts hold around as many lone marks as it looks back from, so that the pair is often
+    where the looking ends and the search begins."""
+    from kehoach_gen.ooxml.package import marked_after
+
+    data = head + b"a!" * lone + tail
+
+    before = (b"<", b"<\x00")
+    plain = any(data.startswith(b + b"!", i - len(b)) for i in range(start, len(data))
+                if data[i:i + 1] == b"!" for b in before if i >= len(b))
+    assert marked_after(data, b"!", before, start) is plain
+
+
+@pytest.mark.parametrize("lone", range(28, 38))
+@pytest.mark.parametrize("pair", [b"<!", b"<\x00!"])
+def test_a_mark_after_its_forerunner_is_found_where_looking_gives_way_to_searching(
+        lone: int, pair: bytes) -> None:
+    """The pair right at the mark where marked_after stops looking back and starts searching."""
+    from kehoach_gen.ooxml.package import marked_after
+
+    data = b"a!" * lone + pair
+    assert marked_after(data, b"!", (b"<", b"<\x00")) is True
+    assert marked_after(data[:-1], b"!", (b"<", b"<\x00")) is False

@@ -329,7 +329,8 @@ def marked_after(data: bytes, mark: bytes, before: tuple[bytes, ...], start: int
         if any(data[at - len(b):at] == b for b in before):
             return True
         at = data.find(mark, at + 1)
-    return at >= 0 and any(data.find(b + mark, max(0, start - len(b))) >= 0 for b in before)
+    # (every mark before ``at`` was looked at: the pairs are searched from there on)
+    return at >= 0 and any(data.find(b + mark, max(0, at - len(b))) >= 0 for b in before)
 
 
 def _dtd_hint(window: bytes) -> bool:
