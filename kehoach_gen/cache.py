@@ -79,10 +79,10 @@ def list_fingerprint() -> str:
     """What identifies the installed official list of units (the ``vietnam-provinces``
     package): where it is installed and its files' names, sizes and times, found without
     importing it or reading its metadata (``importlib.metadata`` alone takes 20 to 30 ms to
-    import, more than a check of one plan spends on its units). Part of the key of every entry made from the list, so an
-    upgraded or reinstalled list makes new entries. Here, not with the list
-    (:mod:`kehoach_gen.units`), so that ``kehoach-gen check`` finds its index of units
-    without loading the models."""
+    import, more than a check of one plan spends on its units). Part of the key of every
+    entry made from the list, so an upgraded or reinstalled list makes new entries. Here, not
+    with the list (:mod:`kehoach_gen.units`), so that ``kehoach-gen check`` finds its index
+    of units without loading the models."""
     try:
         spec = importlib.util.find_spec(LIST_PACKAGE)
     except (ImportError, ValueError):
