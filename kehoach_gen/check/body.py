@@ -78,9 +78,9 @@ def _marks(text: str) -> _Marks:
                   point.groups() if point else None)  # type: ignore[arg-type]
 
 
-def _is_heading(ctx: Ctx, p: Para) -> bool:
+def _is_heading(ctx: Ctx, p: Para, marks: _Marks) -> bool:
     """Bold, a heading style or outline level, or a short numbered title ("1. Mục đích")."""
-    if _marks(p.text).title:
+    if marks.title:
         return True
     return ctx.doc.look(p).bold or _styled_heading(ctx, ctx.doc.para_props(p))
 
@@ -98,8 +98,9 @@ def _styled_heading(ctx: Ctx, props: ParaProps) -> bool:
 
 def check_body(ctx: Ctx) -> Iterator[Finding]:
     body = [p for p in ctx.lay.body if not p.blank]
+    marked = [(p, _marks(p.text)) for p in body]  # (once: a long body would outrun the LRU)
     size_problems: dict[tuple[object, ...], list[str]] = {}
-    for p in body:
+    for p, marks in marked:
         look = ctx.doc.look(p)
         problems = size_problems.get(look[1:])  # the size spec reads no text: by look alone
         if problems is None:
@@ -107,11 +108,11 @@ def check_body(ctx: Ctx) -> Iterator[Finding]:
         if problems:
             yield ctx.find(BODY_SIZE, p, f"{_BODY.label}: " + "; ".join(problems) + ".",
                            f"Định dạng đúng: {_BODY.describe()}.")
-        if not _is_heading(ctx, p):
+        if not _is_heading(ctx, p, marks):
             for rule_, message, hint in _layout_problems(ctx, p):
                 yield ctx.find(rule_, p, message, hint)
-    yield from _check_headings(ctx, body)
-    yield from _check_points(ctx, body)
+    yield from _check_headings(ctx, marked)
+    yield from _check_points(ctx, marked)
     if body and not body[-1].text.rstrip().endswith("/."):
         yield ctx.find(BODY_END, body[-1], "Đoạn cuối phần nội dung không kết thúc bằng "
                        "'/.'.", "Thêm '/.' vào cuối câu kết thúc văn bản.",
@@ -194,9 +195,9 @@ def _line_spacing_problem(props: ParaProps, sizes: tuple[float | None, ...] | No
     return f"Khoảng cách dòng {kind} {pt(points)} pt với chữ {pt(size)} pt."
 
 
-def _check_headings(ctx: Ctx, body: Sequence[Para]) -> Iterator[Finding]:
-    for p in body:
-        if _marks(p.text).roman:
+def _check_headings(ctx: Ctx, marked: Sequence[tuple[Para, _Marks]]) -> Iterator[Finding]:
+    for p, marks in marked:
+        if marks.roman:
             for f in check_look(ctx, HEADING, p, _HEADING):
                 if "cỡ chữ" not in f.message:  # size is ND30-BODY-SIZE's business
                     yield f
@@ -204,10 +205,9 @@ def _check_headings(ctx: Ctx, body: Sequence[Para]) -> Iterator[Finding]:
                     yield ctx.find(HEADING, p, re.sub(r"cỡ chữ [^;]*; ", "", f.message), f.hint)
 
 
-def _check_points(ctx: Ctx, body: Sequence[Para]) -> Iterator[Finding]:
+def _check_points(ctx: Ctx, marked: Sequence[tuple[Para, _Marks]]) -> Iterator[Finding]:
     expected = "a"
-    for p in body:
-        marks = _marks(p.text)
+    for p, marks in marked:
         if marks.point is None:
             if marks.roman or marks.numbered:
                 expected = "a"
