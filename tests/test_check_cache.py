@@ -56,7 +56,21 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     docs["arial"] = _rezip(first, {"word/styles.xml": ("Times New Roman", "Arial")})
     # the same tables further down: one more paragraph before them
     docs["moved"] = _rezip(docs["arial"], {"word/document.xml": ("<w:body>", "<w:body><w:p/>")})
+    # one body paragraph (the same bytes, so the same block) followed by a paragraph with no
+    # space before it, then by one with space: the gap after it differs, not the paragraph
+    for name, before in (("next tight", 0), ("next loose", 240)):
+        docs[name] = _rezip(first, {"word/document.xml": (
+            _BODY_END, _body_paragraph("Các phòng báo cáo kết quả.")
+            + _body_paragraph("Hằng năm tổng kết.", before) + _BODY_END)})
     return docs
+
+
+_BODY_END = '<w:p><w:pPr><w:pStyle w:val="KHNoidung"/></w:pPr><w:r><w:t xml:space="preserve">Trên đây'
+
+
+def _body_paragraph(text: str, before: int = 0) -> str:
+    return (f'<w:p><w:pPr><w:pStyle w:val="KHNoidung"/><w:spacing w:before="{before}" '
+            f'w:after="0"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>')
 
 
 def test_every_document_checked_after_the_others_finds_what_it_finds_alone(documents: dict[str, bytes]) -> None:
@@ -69,6 +83,10 @@ def test_every_document_checked_after_the_others_finds_what_it_finds_alone(docum
     assert alone["arial"] != alone[PROFILES[0].stem]  # the variants differ where it matters
     assert any("bảng" in where for _, _, where, _ in alone["arial"])
     assert alone["moved"] != alone["arial"]
+    gap = [(where, message) for rule, _, where, message in alone["next tight"]
+           if rule == "ND30-BODY-SPACING" and message.startswith("Khoảng cách tới đoạn sau 0 pt")]
+    assert len(gap) == 2, alone["next tight"]  # the first added paragraph, then the second
+    assert gap[0] not in [(where, message) for _, _, where, message in alone["next loose"]]
 
 
 # pieces a body is made of; the long ones share their first 128 bytes (the cutter's key)

@@ -19,7 +19,7 @@ from kehoach_gen.check.header import so_parts
 from kehoach_gen.check.layout import _is_date_line
 from kehoach_gen.check.tables import _first_unquoted
 from kehoach_gen.check.text import _ASCII_INK, unit_words
-from kehoach_gen.check.words import fold, fold_all
+from kehoach_gen.check.words import fold, fold_all, starts_folded
 
 # generated lines against the regular expressions, each example within hypothesis's deadline
 pytestmark = [pytest.mark.slow, pytest.mark.serial]
@@ -114,6 +114,20 @@ def test_folding_many_at_once(texts: list[str]) -> None:
 @given(st.text(alphabet=st.characters(blacklist_characters="\x00")), st.integers(0, 40))
 def test_the_fold_of_a_beginning_begins_the_fold(text: str, cut: int) -> None:
     assert fold(text).startswith(fold(text[:cut]))
+
+
+_FOLDED_START = st.lists(st.sampled_from(
+    ["Kính", "KÍNH", "kinh", " gửi", "  gui", "\t", "\u00a0", "Nơi", "NƠI", " nhận", "Ńơi",
+     "\u0301", "\u0323", "\u212a", "ḱ", "đ", "x", "Ủy ban nhân dân"]), max_size=14).map("".join)
+
+
+@settings(max_examples=2000)
+@given(_FOLDED_START, st.sampled_from(["kinh gui", "noi nhan", "k", "n", ""]), st.integers(0, 40))
+def test_a_folded_start_is_read_as_the_whole_fold_would(text: str, prefix: str, head: int) -> None:
+    """A first character that rules the prefix out, or the fold of the first ``head``
+    characters, says what the fold of the whole text would (marks alone, the Kelvin sign,
+    spaces of every kind, a prefix cut by the head)."""
+    assert starts_folded(text, prefix, head) == fold(text).startswith(prefix)
 
 
 def test_ascii_ink_is_every_ascii_character_but_spaces() -> None:

@@ -13,7 +13,7 @@ from ..ooxml.styles import ParaProps
 from .common import ALIGN_NAMES, Ctx, Spec, check_look, look_problems, missing, no_line
 from .report import Finding
 from .rules import Rule, rule
-from .words import pt
+from .words import pt, starts_folded
 
 TITLE = rule("ND30-TITLE", "Tên loại văn bản ('KẾ HOẠCH'): in hoa, 13–14 pt, đậm, căn giữa.")
 TRICH_YEU = rule("ND30-TRICH-YEU", "Trích yếu: chữ thường, 13–14 pt, đậm, căn giữa.")
@@ -67,15 +67,18 @@ class _Marks(NamedTuple):
     roman: bool  # a Roman heading ("I. MỤC ĐÍCH, YÊU CẦU")
     numbered: bool  # "1." …
     point: tuple[str, str] | None  # a point: its letter and mark ("a", ")")
+    kinh_gui: bool  # "Kính gửi" …
 
 
 @functools.lru_cache(maxsize=4096)  # (the body of every unit says much the same)
 def _marks(text: str) -> _Marks:
+    kinh_gui = starts_folded(text, "kinh gui")
     text = text.strip()
     point = _POINT.match(text)
     return _Marks(bool(_NUMBERED_TITLE.match(text)) and not text.endswith((".", ";", ":")),
                   bool(_ROMAN_HEADING.match(text)), bool(_NUMBERED.match(text)),
-                  point.groups() if point else None)  # type: ignore[arg-type]
+                  point.groups() if point else None,  # type: ignore[arg-type]
+                  kinh_gui)
 
 
 def _is_heading(ctx: Ctx, p: Para, marks: _Marks) -> bool:
@@ -99,18 +102,9 @@ def _styled_heading(ctx: Ctx, props: ParaProps) -> bool:
 def check_body(ctx: Ctx) -> Iterator[Finding]:
     body = [p for p in ctx.lay.body if not p.blank]
     marked = [(p, _marks(p.text)) for p in body]  # (once: a long body would outrun the LRU)
-    size_problems: dict[tuple[object, ...], list[str]] = {}
     for p, marks in marked:
-        look = ctx.doc.look(p)
-        problems = size_problems.get(look[1:])  # the size spec reads no text: by look alone
-        if problems is None:
-            problems = size_problems[look[1:]] = look_problems(look, _BODY)
-        if problems:
-            yield ctx.find(BODY_SIZE, p, f"{_BODY.label}: " + "; ".join(problems) + ".",
-                           f"Định dạng đúng: {_BODY.describe()}.")
-        if not _is_heading(ctx, p, marks):
-            for rule_, message, hint in _layout_problems(ctx, p):
-                yield ctx.find(rule_, p, message, hint)
+        for rule_, message, hint in _paragraph_problems(ctx, p, marks):
+            yield ctx.find(rule_, p, message, hint)
     yield from _check_headings(ctx, marked)
     yield from _check_points(ctx, marked)
     if body and not body[-1].text.rstrip().endswith("/."):
@@ -119,7 +113,7 @@ def check_body(ctx: Ctx) -> Iterator[Finding]:
                        quote_text=body[-1].text[-60:])
     if ctx.lay.doc_type == "KH":
         for p in ctx.lay.header + ctx.lay.body:
-            if ctx.lay.folds.starts(p, "kinh gui"):
+            if _marks(p.text).kinh_gui:
                 yield ctx.find(KINH_GUI, p, "Kế hoạch không có phần 'Kính gửi'.",
                                "Xóa dòng 'Kính gửi'; nơi nhận ghi ở mục 'Nơi nhận'.")
     if ctx.lay.appendices and not any("phu luc" in ctx.lay.folds(p) for p in body):
@@ -129,6 +123,35 @@ def check_body(ctx: Ctx) -> Iterator[Finding]:
 
 
 Problem = tuple[Rule, str, str]  # rule, message, hint
+_BODY_PROBLEMS = "body paragraph problems"
+
+
+def _paragraph_problems(ctx: Ctx, p: Para, marks: _Marks) -> tuple[Problem, ...]:
+    """The size and layout problems of a body paragraph. They depend on its core (its text,
+    runs and pPr), the style sheet and the core of the paragraph after it, so they are kept
+    with its core by the next one's: a unit's plan asks again only of its new paragraphs and
+    of those before them."""
+    memo = ctx.doc.kept(p)
+    if memo is None:  # (a document that counts its formats asks of every paragraph)
+        return _judge_paragraph(ctx, p, marks)
+    nxt = ctx.doc.next(p)
+    after = None if nxt is None else nxt.core
+    key = (_BODY_PROBLEMS, id(after))
+    found: tuple[object, tuple[Problem, ...]] | None = memo.get(key)
+    if found is None or found[0] is not after:  # (the core kept in it: its id stays its own)
+        found = memo[key] = (after, _judge_paragraph(ctx, p, marks))
+    return found[1]
+
+
+def _judge_paragraph(ctx: Ctx, p: Para, marks: _Marks) -> tuple[Problem, ...]:
+    out: list[Problem] = []
+    problems = look_problems(ctx.doc.look(p), _BODY)
+    if problems:
+        out.append((BODY_SIZE, f"{_BODY.label}: " + "; ".join(problems) + ".",
+                    f"Định dạng đúng: {_BODY.describe()}."))
+    if not _is_heading(ctx, p, marks):
+        out.extend(_layout_problems(ctx, p))
+    return tuple(out)
 
 
 def _layout_problems(ctx: Ctx, p: Para) -> list[Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,25 @@ def fold(s: str) -> str:
     """Case-, accent- and space-insensitive key: 'ỦY  BAN' → 'uy ban'."""
     s = unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "D"))
     return " ".join(_strip_marks(s).casefold().split())
+
+
+def starts_folded(text: str, prefix: str, head: int = 32) -> bool:
+    """``fold(text).startswith(prefix)``, read from the first character when it rules the
+    prefix out, else folding only the start of a long text when that decides it (the fold of
+    a text's start is the start of the text's fold)."""
+    start = text.lstrip()
+    first = _fold_char(start[0]) if start else ""
+    n = min(len(first), len(prefix))
+    if first[:n] != prefix[:n]:
+        return False
+    if len(text) > head:
+        start = fold(text[:head])
+        if len(start) > len(prefix):
+            return start.startswith(prefix)
+    return fold(text).startswith(prefix)
+
+
+_fold_char = functools.lru_cache(maxsize=1024)(fold)  # (a text's first letter)
 
 
 def fold_all(texts: list[str]) -> list[str]:

@@ -374,6 +374,15 @@ class DocModel:
         then every paragraph's formatting must be asked for, none skipped."""
         return self._formats_left is not None
 
+    def kept(self, p: Para) -> dict[Any, Any] | None:
+        """A memo for what a reader derives from ``p``'s core and the style sheet alone, kept
+        with its core from one document to the next; None when this document counts the
+        formats it uses (then every paragraph's formatting must be asked for, none answered
+        from a memo)."""
+        if self._formats_left is not None:
+            return None
+        return self._resolved(p.core).memo
+
     def formatted(self, p: Para) -> dict[Any, Any]:
         """A memo for what a reader derives from ``p``'s text and resolved run formatting
         (kept with its core for the same style sheet; its run formats are counted as used
