@@ -18,7 +18,7 @@ from ..ooxml.element import El
 from ..ooxml.nodes import Core, Para
 from ..ooxml.ns import TXBX_CONTENT
 from .scan import remember_all
-from .words import fold, fold_all, squash
+from .words import fold, fold_all, squash, starts_folded
 
 DOC_TYPES = {  # folded title → ký hiệu code (Phụ lục III)
     "ke hoach": "KH", "quyet dinh": "QĐ", "bao cao": "BC", "thong bao": "TB", "huong dan": "HD",
@@ -180,7 +180,7 @@ class Layout:
         title = title_line.para if title_line else None
         trich_yeu = _trich_yeu(doc, title_line) if title_line else []
         start = (trich_yeu[-1].para.i if trich_yeu else title.i if title else -1) + 1
-        closing_at = _closing_start(doc, start, folds)
+        closing_at = _closing_start(doc, start)
         appendices = _appendices(doc, start if closing_at is None else closing_at, folds)
         header = _header_region(doc, title, appendices)
         quoc_hieu, tieu_ngu, so, date, issuer = _header_fields(doc, header, folds, title is not None)
@@ -304,8 +304,11 @@ def _finder(lines: Sequence[Line],
             folds: Folds) -> Callable[[Callable[[str], bool]], Line | None]:
     def find(pred: Callable[[str], bool]) -> Line | None:
         return next((line for line in lines
-                     if pred(folds(line.para) if line.whole else fold(line.text))), None)
+                     if pred(folds(line.para) if line.whole else _fold_line(line.text))), None)
     return find
+
+
+_fold_line = functools.lru_cache(maxsize=1024)(fold)  # a header's lines: the same in every plan
 
 
 def _header_region(doc: DocModel, title: Para | None,
@@ -428,12 +431,19 @@ def _is_authority(text: str) -> bool:
     return bool(AUTH_OK.match(text) or AUTH_BAD.match(text))
 
 
-def _closing_start(doc: DocModel, start: int, folds: Folds) -> int | None:
+@functools.lru_cache(maxsize=4096)  # (by text: every unit's plan says much the same)
+def _opens_closing(text: str) -> bool:
+    """Whether a paragraph saying ``text`` starts the Nơi nhận / signature block."""
+    return starts_folded(text, "noi nhan") or (
+        text.lstrip()[:1] in _AUTH_INITIALS and _is_authority(squash(text)))
+
+
+def _closing_start(doc: DocModel, start: int) -> int | None:
     """Index of the first paragraph of the Nơi nhận / signature block."""
-    for k in range(max(start, 0), len(doc.paras)):
-        p = doc.paras[k]
-        if folds.starts(p, "noi nhan") or (
-                p.text.lstrip()[:1] in _AUTH_INITIALS and _is_authority(squash(p.text))):
+    paras = doc.paras
+    for k in range(max(start, 0), len(paras)):
+        p = paras[k]
+        if _opens_closing(p.text):
             if p.table is not None:
                 return doc.tables[p.table].first
             return p.i
