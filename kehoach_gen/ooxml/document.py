@@ -59,6 +59,9 @@ def shared_sheet(styles: Block | None, numbering: Block | None, theme: Block | N
     return found
 
 
+_ALONE = "a paragraph alone"  # a block's memo: (core, whether it may end a section)
+
+
 class DocModel:
     """Paragraphs, tables, sections and headers of a document, with resolved formatting.
 
@@ -150,9 +153,31 @@ class DocModel:
         self._new_group()
         top_run = len(self.groups) - 1  # the group of the top-level paragraphs since a table
         n_top = 0
-        spans = self.spans
+        spans, paras = self.spans, self.paras
+        # most blocks are one paragraph of the body read before: placed here straight from
+        # what its block keeps (the paragraph's core, whether it ends a section)
+        quick = not self._has_boxes
         for block in blocks:
-            self._cores = block.memo.setdefault("cores", {})
+            memo = block.memo
+            if quick and (alone := memo.get(_ALONE)) is not None:
+                core, ends = alone
+                sec = self.sections[-1]
+                siblings = self.groups[top_run]
+                start = len(paras)
+                p = Para(core, f"đoạn {n_top + 1}", sec.index, i=start, group=top_run,
+                         pos=len(siblings))
+                siblings.append(p)
+                paras.append(p)
+                sec.paras.append(p)
+                if self._budget is not None:
+                    self._spend()
+                n_top += 1
+                if ends and (sect := core.sect()) is not None:  # it ends its section
+                    sec.sectpr = sect
+                    self.sections.append(Section(len(self.sections), None))
+                spans.append(Span(block, start, start + 1, len(self.extra), len(self.extra)))
+                continue
+            self._cores = memo.setdefault("cores", {})
             start, extra_start = len(self.paras), len(self.extra)
             sections_inside = ends_sections(block)
             for item in items(block.el):
@@ -171,6 +196,8 @@ class DocModel:
                 else:
                     sec.sectpr = item
             spans.append(Span(block, start, len(self.paras), extra_start, len(self.extra)))
+            if block.el.tag == P and len(self.paras) == start + 1 and self.shared_blocks:
+                memo[_ALONE] = (self.paras[start].core, block.el in sections_inside)
         if self.sections[-1].sectpr is None and not self.sections[-1].paras \
                 and len(self.sections) > 1:
             self.sections.pop()

@@ -176,8 +176,7 @@ class Table:
     block: Block | None = None  # the block it was read from (its memo outlives the document)
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
     """Where a block's paragraphs are in :attr:`DocModel.paras` and its text boxes' in
     :attr:`DocModel.extra` (start, end): always the same paragraphs, in the same order."""
 
