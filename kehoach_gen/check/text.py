@@ -343,7 +343,10 @@ def check_tone(ctx: Ctx) -> Iterator[Finding]:
     new: dict[str, _Spelling] = {}
     for p, words in each(ctx.doc, _TONE, facts(_TONE), prepare=prepare_facts):
         for kind, key, word in words:
-            found = (new if kind else old).setdefault(key, _Spelling(word, p))
+            seen = new if kind else old
+            found = seen.get(key)
+            if found is None:  # (not setdefault: a plan repeats its words, each made once)
+                found = seen[key] = _Spelling(word, p)
             found.count += 1
     both = [k for k in old if k in new]
     in_both = set(both)

@@ -107,7 +107,12 @@ def check_variants(ctx: Ctx) -> Iterator[Finding]:
     seen: dict[int, _Group] = {}
     for p, spellings in each(ctx.doc, _SPELLINGS, facts(_SPELLINGS), prepare=prepare_facts):
         for key, written in spellings:
-            use = seen.setdefault(group_of[key], _Group()).uses.setdefault(key, _Use(written, p))
+            group = seen.get(group_of[key])
+            if group is None:  # (not setdefault: most uses are of a spelling seen before)
+                group = seen[group_of[key]] = _Group()
+            use = group.uses.get(key)
+            if use is None:
+                use = group.uses[key] = _Use(written, p)
             use.count += 1
     for n in sorted(seen):
         uses = seen[n].uses
