@@ -111,12 +111,38 @@ def check_look(ctx: Ctx, rule: Rule, p: Para | Line, spec: Spec,
                runs: Sequence[El] | None = None, quote_text: str | None = None) -> list[Finding]:
     """One finding listing everything in which ``p`` (a paragraph, its ``runs``, or a line)
     differs from ``spec``."""
-    look = line_look(ctx, p) if isinstance(p, Line) else ctx.doc.look(p, runs)
-    problems = look_problems(look, spec)
+    problems = _look_problems_of(ctx, p, spec, runs)
     if not problems:
         return []
     return [ctx.find(rule, p, f"{spec.label}: " + "; ".join(problems) + ".",
                      f"Định dạng đúng: {spec.describe()}.", quote_text=quote_text)]
+
+
+def _look_problems_of(ctx: Ctx, p: Para | Line, spec: Spec, runs: Sequence[El] | None
+                      ) -> tuple[str, ...]:
+    """:func:`look_problems` of ``p``'s look. A look is made of the paragraph's core (its runs,
+    their formats), the style sheet and, for a line, its text, runs and tab alignment: what it
+    gives is kept with the core by those, so a unit's plan judges again only the looks of its
+    new paragraphs."""
+    para = p.para if isinstance(p, Line) else p
+    memo = ctx.doc.kept(para)
+    shown = p.runs if isinstance(p, Line) else runs
+    own = para.core.runs
+    if memo is None or (shown is not None and not all(any(r is q for q in own) for r in shown)):
+        return tuple(look_problems(_look_of(ctx, p, runs), spec))  # (runs not its own: no memo)
+    ids = None if shown is None else tuple(map(id, shown))  # its own runs: alive with it
+    key = (_LOOK_PROBLEMS, spec, ids, (p.text, p.align) if isinstance(p, Line) else None)
+    found: tuple[str, ...] | None = memo.get(key)
+    if found is None:
+        found = memo[key] = tuple(look_problems(_look_of(ctx, p, runs), spec))
+    return found
+
+
+_LOOK_PROBLEMS = "look problems"
+
+
+def _look_of(ctx: Ctx, p: Para | Line, runs: Sequence[El] | None) -> Look:
+    return line_look(ctx, p) if isinstance(p, Line) else ctx.doc.look(p, runs)
 
 
 def missing(ctx: Ctx, rule: Rule, what: str, hint: str) -> Finding:
