@@ -281,3 +281,25 @@ def test_a_task_table_kept_from_one_plan_is_judged_anew_for_another_level() -> N
     cache.clear()
     for name, data in (("commune", commune), ("district", district), ("commune", commune)):
         assert leads(data) == alone[name], name
+
+
+def test_a_paragraph_followed_by_another_units_each_time_keeps_one_answer(
+        documents: dict[str, bytes]) -> None:
+    """A body paragraph's problems are kept with its core by the layout of the paragraph after
+    it, not by that paragraph: one followed in every plan by a paragraph naming another unit
+    keeps one answer, not one per plan (each holding that plan's paragraphs alive: a country
+    build grew by 40 MB per worker)."""
+    from kehoach_gen.check import WORDING, DocModel, body, open_package
+
+    shared = "Các phòng báo cáo kết quả."
+    cache.clear()
+    for n in range(8):
+        data = _rezip(documents["tan_an"], {"word/document.xml": (
+            _BODY_END, _body_paragraph(shared) + _body_paragraph(f"Đơn vị thứ {n} tổng kết.", 240)
+            + _BODY_END)})
+        check_document(data)
+    doc = DocModel(open_package(data, WORDING))
+    memo = doc.kept(next(p for p in doc.paras if p.text == shared))
+    assert memo is not None
+    assert [k for k in memo if k[0] == body._BODY_PROBLEMS] == [(body._BODY_PROBLEMS, id(
+        doc.para_props(next(p for p in doc.paras if p.text.startswith("Đơn vị thứ 7")))))]

@@ -128,17 +128,18 @@ _BODY_PROBLEMS = "body paragraph problems"
 
 def _paragraph_problems(ctx: Ctx, p: Para, marks: _Marks) -> tuple[Problem, ...]:
     """The size and layout problems of a body paragraph. They depend on its core (its text,
-    runs and pPr), the style sheet and the core of the paragraph after it, so they are kept
-    with its core by the next one's: a unit's plan asks again only of its new paragraphs and
-    of those before them."""
+    runs and pPr), the style sheet and the layout of the paragraph after it (none when that is
+    blank or missing), so they are kept with its core by that layout: a unit's plan asks again
+    only of its new paragraphs. (By the layout, one of the style sheet's few, not by the next
+    paragraph: a paragraph followed in each plan by another unit's would keep every one.)"""
     memo = ctx.doc.kept(p)
     if memo is None:  # (a document that counts its formats asks of every paragraph)
         return _judge_paragraph(ctx, p, marks)
     nxt = ctx.doc.next(p)
-    after = None if nxt is None else nxt.core
+    after = None if nxt is None or nxt.blank else ctx.doc.para_props(nxt)
     key = (_BODY_PROBLEMS, id(after))
     found: tuple[object, tuple[Problem, ...]] | None = memo.get(key)
-    if found is None or found[0] is not after:  # (the core kept in it: its id stays its own)
+    if found is None or found[0] is not after:  # (kept in it: its id stays its own)
         found = memo[key] = (after, _judge_paragraph(ctx, p, marks))
     return found[1]
 
