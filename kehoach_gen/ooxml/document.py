@@ -478,6 +478,10 @@ class DocModel:
         if p._pprops is not None:
             return p._pprops
         core = p.core
+        res = self._resolved(core)
+        if res.para_props is not None and self._formats_left is None:
+            p._pprops = res.para_props[1]  # (resolved for its core before: no look needed)
+            return p._pprops
         look = self.look(p)  # its size sets the indent of a paragraph indented in characters
         res = self._resolved(core)
         if res.para_props is None:
