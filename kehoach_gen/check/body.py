@@ -124,6 +124,7 @@ def check_body(ctx: Ctx) -> Iterator[Finding]:
 
 Problem = tuple[Rule, str, str]  # rule, message, hint
 _BODY_PROBLEMS = "body paragraph problems"
+_BODY_SIZE = "body size problems"
 
 
 def _paragraph_problems(ctx: Ctx, p: Para, marks: _Marks) -> tuple[Problem, ...]:
@@ -146,7 +147,11 @@ def _paragraph_problems(ctx: Ctx, p: Para, marks: _Marks) -> tuple[Problem, ...]
 
 def _judge_paragraph(ctx: Ctx, p: Para, marks: _Marks) -> tuple[Problem, ...]:
     out: list[Problem] = []
-    problems = look_problems(ctx.doc.look(p), _BODY)
+    look = ctx.doc.look(p)
+    key = (_BODY_SIZE, look[1:])  # the size spec reads no text: by look alone, once per check
+    problems = ctx.memo.get(key)
+    if problems is None:
+        problems = ctx.memo[key] = look_problems(look, _BODY)
     if problems:
         out.append((BODY_SIZE, f"{_BODY.label}: " + "; ".join(problems) + ".",
                     f"Định dạng đúng: {_BODY.describe()}."))
