@@ -127,8 +127,7 @@ def _look_problems_of(ctx: Ctx, p: Para | Line, spec: Spec, runs: Sequence[El] |
     para = p.para if isinstance(p, Line) else p
     memo = ctx.doc.kept(para)
     shown = p.runs if isinstance(p, Line) else runs
-    own = para.core.runs
-    if memo is None or (shown is not None and not all(any(r is q for q in own) for r in shown)):
+    if memo is None or (shown is not None and not para.core.owns(shown)):
         return tuple(look_problems(_look_of(ctx, p, runs), spec))  # (runs not its own: no memo)
     ids = None if shown is None else tuple(map(id, shown))  # its own runs: alive with it
     key = (_LOOK_PROBLEMS, spec, ids, (p.text, p.align) if isinstance(p, Line) else None)

@@ -161,40 +161,29 @@ class DocModel:
             memo = block.memo
             if quick and (alone := memo.get(_ALONE)) is not None:
                 core, ends = alone
-                sec = self.sections[-1]
-                siblings = self.groups[top_run]
                 start = len(paras)
-                p = Para(core, f"đoạn {n_top + 1}", sec.index, i=start, group=top_run,
-                         pos=len(siblings))
-                siblings.append(p)
-                paras.append(p)
-                sec.paras.append(p)
-                if self._budget is not None:
-                    self._spend()
+                self._place(core, f"đoạn {n_top + 1}", top_run)
                 n_top += 1
                 if ends and (sect := core.sect()) is not None:  # it ends its section
-                    sec.sectpr = sect
-                    self.sections.append(Section(len(self.sections), None))
+                    self._end_section(sect)
                 spans.append(Span(block, start, start + 1, len(self.extra), len(self.extra)))
                 continue
             self._cores = memo.setdefault("cores", {})
             start, extra_start = len(self.paras), len(self.extra)
             sections_inside = ends_sections(block)
             for item in items(block.el):
-                sec = self.sections[-1]
                 if item.tag == P:
                     p = self._para(item, f"đoạn {n_top + 1}", top_run, top=True)
                     n_top += 1
                     sect = p.core.sect() if item in sections_inside else None
                     if sect is not None:  # this paragraph ends its section
-                        sec.sectpr = sect
-                        self.sections.append(Section(len(self.sections), None))
+                        self._end_section(sect)
                 elif item.tag == TBL:
                     self._table(item, block)
                     self._new_group()
                     top_run = len(self.groups) - 1
-                else:
-                    sec.sectpr = item
+                else:  # the body's own sectPr: the last section's
+                    self.sections[-1].sectpr = item
             spans.append(Span(block, start, len(self.paras), extra_start, len(self.extra)))
             if block.el.tag == P and len(self.paras) == start + 1 and self.shared_blocks:
                 memo[_ALONE] = (self.paras[start].core, block.el in sections_inside)
@@ -233,11 +222,19 @@ class DocModel:
         siblings, k = self.groups[p.group], p.pos + 1
         return siblings[k] if k < len(siblings) else None
 
+    def _end_section(self, sectpr: El) -> None:
+        """The section so far ends with ``sectpr``; the next paragraphs are in a new one."""
+        self.sections[-1].sectpr = sectpr
+        self.sections.append(Section(len(self.sections), None))
+
     def _para(self, el: El, where: str, group: int, *, top: bool = False) -> Para:
+        return self._place(self._core(el, top), where, group)
+
+    def _place(self, core: Core, where: str, group: int) -> Para:
+        """A paragraph of ``core`` placed next in the body, in sibling ``group``."""
         sec = self.sections[-1]
         siblings = self.groups[group]
-        p = Para(self._core(el, top), where, sec.index, i=len(self.paras), group=group,
-                 pos=len(siblings))
+        p = Para(core, where, sec.index, i=len(self.paras), group=group, pos=len(siblings))
         siblings.append(p)
         self.paras.append(p)
         sec.paras.append(p)
@@ -484,7 +481,6 @@ class DocModel:
             p._pprops = res.para_props[1]  # (resolved for its core before: no look needed)
             return p._pprops
         look = self.look(p)  # its size sets the indent of a paragraph indented in characters
-        res = self._resolved(core)
         if res.para_props is None:
             shape = res.shape  # (its layout: by its pPr and its sizes, both the shape's)
             if shape is not None and shape.layout is not None:
@@ -520,8 +516,7 @@ class DocModel:
             props = [self.run_props(r, p) for r in chosen]
             align = self.alignment(p)
             own = p.core.resolved  # (made by alignment)
-            memo = own.memo if own is not None and all(
-                any(r is q for q in p.core.runs) for r in chosen) else {}
+            memo = own.memo if own is not None and p.core.owns(chosen) else {}
             look_key = ("look of runs", tuple(map(id, chosen)))  # its own runs: alive with it
             found = memo.get(look_key)
             if found is None:

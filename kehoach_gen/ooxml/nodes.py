@@ -56,6 +56,11 @@ class Core:
         self.resolved: Resolved | None = None
         self.memo: dict[Any, Any] = {}  # what readers derive from its text alone, by their key
 
+    def owns(self, runs: Sequence[El]) -> bool:
+        """Whether each of ``runs`` is one of its own runs (alive as long as it is: what is
+        kept with it may be keyed by their ids)."""
+        return all(any(r is q for q in self.runs) for r in runs)
+
     def sect(self) -> El | None:
         """The sectPr this paragraph ends its section with, if any."""
         if self._sect is _UNSEEN:
