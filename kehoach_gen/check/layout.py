@@ -18,7 +18,7 @@ from ..ooxml.element import El
 from ..ooxml.nodes import Core, Para
 from ..ooxml.ns import TXBX_CONTENT
 from .scan import remember_all
-from .words import fold, fold_all, squash, starts_folded
+from .words import fold, fold_all, fold_short, squash, starts_folded
 
 DOC_TYPES = {  # folded title → ký hiệu code (Phụ lục III)
     "ke hoach": "KH", "quyet dinh": "QĐ", "bao cao": "BC", "thong bao": "TB", "huong dan": "HD",
@@ -304,11 +304,8 @@ def _finder(lines: Sequence[Line],
             folds: Folds) -> Callable[[Callable[[str], bool]], Line | None]:
     def find(pred: Callable[[str], bool]) -> Line | None:
         return next((line for line in lines
-                     if pred(folds(line.para) if line.whole else _fold_line(line.text))), None)
+                     if pred(folds(line.para) if line.whole else fold_short(line.text))), None)
     return find
-
-
-_fold_line = functools.lru_cache(maxsize=1024)(fold)  # a header's lines: the same in every plan
 
 
 def _header_region(doc: DocModel, title: Para | None,

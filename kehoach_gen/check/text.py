@@ -3,7 +3,6 @@ II) and one tone-mark placement throughout (a style warning)."""
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -16,7 +15,7 @@ from .common import Ctx
 from .report import Finding, Severity
 from .rules import Rule, rule
 from .scan import Fact, Texts, each, fact, remember_facts
-from .words import fold, is_word_char, word_start
+from .words import fold_short, is_word_char, word_start
 
 FONT = rule("ND30-FONT", "Mọi chữ dùng phông Times New Roman (Unicode).")
 COLOR = rule("ND30-COLOR", "Chữ màu đen.")
@@ -328,11 +327,8 @@ def _tone_words(text: str) -> tuple[ToneWord, ...]:
                 spans = [(w.start(), w.end()) for w in pattern.finditer(small)]  # a long word
                 break
             spans.append((begin, m.end()))
-        out += [(kind, _fold_word(small[a:b]), text[a:b]) for a, b in spans]
+        out += [(kind, fold_short(small[a:b]), text[a:b]) for a, b in spans]
     return tuple(out)
-
-
-_fold_word = functools.lru_cache(maxsize=4096)(fold)  # (a plan repeats its words)
 
 
 fact(Fact(_TONE, (), _tone_words, _tone_candidates))

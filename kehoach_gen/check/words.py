@@ -32,8 +32,8 @@ def starts_folded(text: str, prefix: str, head: int = 32) -> bool:
     """``fold(text).startswith(prefix)``, read from the first character when it rules the
     prefix out, else folding only the start of a long text when that decides it (the fold of
     a text's start is the start of the text's fold)."""
-    start = text.lstrip()
-    first = _fold_char(start[0]) if start else ""
+    stripped = text.lstrip()
+    first = fold_short(stripped[0]) if stripped else ""
     n = min(len(first), len(prefix))
     if first[:n] != prefix[:n]:
         return False
@@ -44,7 +44,8 @@ def starts_folded(text: str, prefix: str, head: int = 32) -> bool:
     return fold(text).startswith(prefix)
 
 
-_fold_char = functools.lru_cache(maxsize=1024)(fold)  # (a text's first letter)
+# fold for the short texts every plan repeats (words, letters, a header's lines)
+fold_short = functools.lru_cache(maxsize=4096)(fold)
 
 
 def fold_all(texts: list[str]) -> list[str]:

@@ -397,8 +397,8 @@ class CompiledTemplate:
         return found.data, found.digest
 
     def render(self, plan: UnitPlan, properties: Mapping[str, str] | None = None) -> bytes:
-        """``plan`` as the bytes of a .docx file (see :meth:`render_with_digest`)."""
-        return self.render_with_digest(plan, properties)[0]
+        """``plan`` as the bytes of a .docx file (see :meth:`render_document`)."""
+        return self.render_document(plan, properties).data
 
     def _failed(self, message: str, hint: str) -> InputError:
         return InputError([Problem(message=message, file=rel(self.path), hint=hint)])
