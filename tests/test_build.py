@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
 import pytest
 from click.testing import CliRunner
 
-from kehoach_gen.build import build_units
+from kehoach_gen import build as build_module
+from kehoach_gen.build import BuildItem, build_units
 from kehoach_gen.cli import main
 from kehoach_gen.pipeline import Project
 
@@ -199,3 +203,78 @@ def docx_text(path: Path) -> str:
     from .docx_helpers import all_text
 
     return all_text(open_docx(path))
+
+
+@pytest.fixture
+def unfrozen() -> Iterator[None]:
+    """A process that froze nothing (the test session freezes what collecting made: given back
+    for the test, frozen again after it)."""
+    gc.unfreeze()
+    try:
+        yield
+    finally:
+        gc.freeze()
+
+
+@pytest.mark.usefixtures("unfrozen")
+def test_between_units_what_is_alive_is_frozen_and_given_back_after(tmp_path: Path) -> None:
+    """The cyclic collector walks only what the unit being built makes: what earlier units
+    left (templates, the checker's caches) is frozen after each unit. After the build nothing
+    stays frozen, in one process or with workers."""
+    make_profiles(tmp_path / "p")
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    project = Project.load(city, REPO / "templates")
+    paths = sorted((tmp_path / "p").glob("*.yaml"))
+    assert gc.get_freeze_count() == 0
+    frozen: list[int] = []
+    items = build_units(project, paths, tmp_path / "out", jobs=1,
+                        progress=lambda item: frozen.append(gc.get_freeze_count()))
+    assert [i.status for i in items] == ["written"] * len(UNITS) and all(i.checked for i in items)
+    assert len(frozen) == len(UNITS) and min(frozen) > 0
+    assert gc.get_freeze_count() == 0
+    build_units(project, paths, tmp_path / "out2", jobs=2)
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_program_that_froze_objects_keeps_them_frozen(tmp_path: Path) -> None:
+    make_profiles(tmp_path / "p")
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    project = Project.load(city, REPO / "templates")
+    gc.freeze()
+    try:
+        before = gc.get_freeze_count()
+        frozen: list[int] = []
+        build_units(project, sorted((tmp_path / "p").glob("*.yaml")), tmp_path / "out", jobs=1,
+                    progress=lambda item: frozen.append(gc.get_freeze_count()))
+        assert max(frozen) <= before  # nothing of ours was added to theirs
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.usefixtures("unfrozen")
+def test_a_failed_unit_leaves_no_cycle_frozen(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit that fails may leave an exception and its frames in a cycle: it is collected
+    before what is alive is frozen."""
+    class Node:
+        other: object = None
+
+    alive: list[weakref.ref[Node]] = []
+
+    def failing(project: Project, path: Path, out_dir: Path, **kw: object) -> BuildItem:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # garbage once this returns, freed only by the collector
+        alive.append(weakref.ref(a))
+        return BuildItem(profile=str(path), status="failed", messages=["hỏng"])
+
+    monkeypatch.setattr(build_module, "build_one", failing)
+    make_profiles(tmp_path / "p")
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    project = Project.load(city, REPO / "templates")
+    gc.disable()  # no automatic collection could free the cycles instead
+    try:
+        items = build_units(project, sorted((tmp_path / "p").glob("*.yaml")), tmp_path / "out", jobs=1)
+    finally:
+        gc.enable()
+    assert [i.status for i in items] == ["failed"] * len(UNITS)
+    assert len(alive) == len(UNITS) and all(ref() is None for ref in alive)
