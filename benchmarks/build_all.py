@@ -641,7 +641,14 @@ def explain_generate(command: Sequence[str], root: Path, env: Mapping[str, str])
     for name, us in sorted(ours.items(), key=lambda kv: -kv[1])[:10]:
         print(f"    {us / 1e6:6.3f} s  {name}")
     prof = root / "generate.prof"
-    run_tree([sys.executable, "-m", "cProfile", "-o", str(prof), *cli[1:]], cwd=code, env=env, memory=False)
+    # the command's own entry point ends the process with os._exit (kehoach_gen.cli.leave), before
+    # cProfile could write its file: here the click command runs as the entry point runs it, with
+    # the same collector settings, and ends by SystemExit, after which cProfile writes
+    script = root / "generate_profiled.py"
+    script.write_text("import gc\nfrom kehoach_gen.cli import GC_THRESHOLDS, main\n"
+                      "gc.set_threshold(*GC_THRESHOLDS)\nmain()\n", encoding="utf-8")
+    run_tree([sys.executable, "-m", "cProfile", "-o", str(prof), str(script), *cli[3:]], cwd=code, env=env,
+             memory=False)
     import pstats
 
     stats = pstats.Stats(str(prof))

@@ -16,6 +16,8 @@ from __future__ import annotations
 import difflib
 import functools
 import io
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,7 +28,7 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from benchmarks.build_all import city_path, naive_document, templates_dir
+from benchmarks.build_all import city_path, explain_generate, naive_document, templates_dir
 from kehoach_gen.pipeline import Project, generate_unit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -121,3 +123,17 @@ def test_the_comparison_sees_line_breaks(both: Callable[[Path], tuple[Path, Path
     for path in both(REPO / "unit_profiles" / "le_chan.yaml"):
         assert any("\n" in t for t in body_texts(path))
         assert _document(path.read_bytes()).element.body.find(".//" + qn("w:br")) is not None
+
+
+def test_explain_profiles_a_whole_generate(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``build_all.py --explain`` prints where one generate's time goes. The command ends its
+    process with os._exit, before cProfile could write: the profile must still be read."""
+    out = tmp_path / "x.docx"
+    command = [sys.executable, "-m", "kehoach_gen.cli", "generate", "unit_profiles/le_chan.yaml", "-o",
+               str(out), "--force"]
+    explain_generate(command, tmp_path, dict(os.environ))
+    printed = capsys.readouterr().out
+    assert "imports (python -X importtime)" in printed
+    profiled = printed.split("cProfile of the same command:", 1)[1]
+    assert "kehoach_gen/pipeline.py" in profiled and "(generate_unit)" in profiled
+    assert out.is_file()
