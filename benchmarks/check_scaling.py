@@ -23,26 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.common import LoadWatch  # noqa: E402
 from kehoach_gen.check import check_document  # noqa: E402
 from tests.check_fixtures import make_long_plan_docx  # noqa: E402
-
-
-def load() -> tuple[float, float, float] | None:
-    try:
-        return os.getloadavg()
-    except (AttributeError, OSError):  # Windows has none
-        return None
-
-
-def describe_load(when: str) -> bool:
-    """Print the load average; True when it is above the number of CPUs."""
-    avg = load()
-    cpus = os.cpu_count() or 1
-    if avg is None:
-        print(f"{when}: load average not available")
-        return False
-    print(f"{when}: load average {avg[0]:.2f} {avg[1]:.2f} {avg[2]:.2f} ({cpus} CPU)")
-    return avg[0] > cpus
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{platform.platform()}, Python {platform.python_version()}, "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU")
-    busy = describe_load("start")
+    watch = LoadWatch()
+    print(watch.start_line())
     print(f"{'paragraphs':>10}  {'min s':>7}  {'median s':>8}  {'max s':>7}  {'ms / 1,000 para':>15}")
     for size in sizes:
         data = make_long_plan_docx(size)
@@ -66,10 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             assert report.findings == [], report.to_text()  # a conforming plan stays conforming
         low, mid, high = min(times), statistics.median(times), max(times)
         print(f"{size:>10,}  {low:7.2f}  {mid:8.2f}  {high:7.2f}  {mid * 1e6 / size:15.1f}")
-    busy = describe_load("end") or busy
-    if busy:
-        print("warning: the load average was above the number of CPUs; the times are slower "
-              "than the checker is, and may vary from run to run")
+    print("\n".join(watch.report()))
     return 0
 
 

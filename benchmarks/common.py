@@ -3,8 +3,11 @@ min / median / max, and the peak memory of a whole process tree.
 
 - :func:`machine_lines` says what the figures were measured on.
 - :class:`LoadWatch` records the 1-minute load average at the start, every second during the
-  run and at the end; :meth:`LoadWatch.report` warns when it went above the number of cores
-  (other work competed for the CPUs: wall-clock times are then longer than the program is).
+  run and at the end, and the CPU time other work took from the machine meanwhile (all the
+  machine's busy time, less this process's and its children's); :meth:`LoadWatch.report` warns
+  when other work took more than a tenth of the cores (wall-clock times are then longer than
+  the program is). The load average alone cannot tell: a benchmark running two workers on two
+  cores raises it to 2 by itself.
 - :func:`run_tree` runs a command as a fresh process and measures its wall time, the CPU time
   of the process and the children it waited for, and the peak RSS (``VmHWM``) of the process
   and of every process it starts, each separately, polled from ``/proc`` while it runs.
@@ -92,14 +95,67 @@ def _fmt_load(avg: Sequence[float]) -> str:
     return " ".join(f"{x:.2f}" for x in avg)
 
 
+# Other work that took more than this share of the cores' time during a run is warned about.
+OTHERS_LIMIT = 0.10
+
+
+def machine_cpu_seconds() -> float | None:
+    """The CPU time every process of the machine has used since it started, all cores together,
+    in seconds: the busy columns of ``/proc/stat`` (user, nice, system, irq, softirq) and the
+    time the hypervisor gave to other machines (steal). None without ``/proc/stat``."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = f.readline().split()
+    except OSError:
+        return None
+    if not fields or fields[0] != "cpu" or len(fields) < 8:
+        return None
+    ticks = [int(x) for x in fields[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq = ticks[:7]
+    steal = ticks[7] if len(ticks) > 7 else 0
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """The CPU time of this process and of the children it has waited for (theirs include
+    their own waited-for children: a build's workers, LibreOffice)."""
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+@dataclass(frozen=True)
+class OtherWork:
+    """CPU time the rest of the machine used while a run took ``wall`` seconds."""
+
+    seconds: float
+    wall: float
+    cores: int
+
+    @property
+    def share(self) -> float:
+        """Its share of all the cores' time during the run (0: none, 1: every core, always)."""
+        return self.seconds / (self.wall * self.cores) if self.wall > 0 else 0.0
+
+    @classmethod
+    def between(cls, machine: tuple[float, float], own: tuple[float, float], wall: float,
+                cores: int) -> OtherWork:
+        """From the machine's and this process tree's CPU seconds at the start and the end (a
+        clock tick's rounding can make the difference slightly negative: none then)."""
+        return cls(max(0.0, (machine[1] - machine[0]) - (own[1] - own[0])), wall, cores)
+
+
 class LoadWatch:
     """The load average at the start, its highest 1-minute value during the run (sampled every
-    second in a thread) and at the end."""
+    second in a thread) and at the end; and the CPU time other work used meanwhile."""
 
     def __init__(self) -> None:
         self.start = loadavg()
         self.peak = self.start[0]
         self.end: tuple[float, float, float] | None = None
+        self.others: OtherWork | None = None
+        self._machine = machine_cpu_seconds()
+        self._own = own_cpu_seconds()
+        self._clock = time.perf_counter()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._watch, daemon=True)
         self._thread.start()
@@ -109,15 +165,25 @@ class LoadWatch:
             self.peak = max(self.peak, loadavg()[0])
 
     def stop(self) -> None:
+        """Stop watching; call when every process the run started has been waited for (a
+        child still running would count as other work)."""
         if self.end is None:
             self._stop.set()
             self._thread.join()
             self.end = loadavg()
             self.peak = max(self.peak, self.end[0])
+            machine = machine_cpu_seconds()
+            if self._machine is not None and machine is not None:
+                self.others = OtherWork.between((self._machine, machine), (self._own, own_cpu_seconds()),
+                                                time.perf_counter() - self._clock, cores())
 
     @property
     def busy(self) -> bool:
-        """Whether the 1-minute load went above the number of cores during the run."""
+        """Whether other work took more than :data:`OTHERS_LIMIT` of the cores during the run;
+        where that cannot be measured, whether the 1-minute load went above the number of
+        cores."""
+        if self.others is not None:
+            return self.others.share > OTHERS_LIMIT
         return max(self.peak, self.start[0], (self.end or self.start)[0]) > cores()
 
     def start_line(self) -> str:
@@ -128,13 +194,20 @@ class LoadWatch:
         self.stop()
         assert self.end is not None
         lines = [f"load average (1, 5, 15 min) at end:   {_fmt_load(self.end)}  "
-                 f"(highest 1-min load during the run: {self.peak:.2f}; {cores()} cores)"]
+                 f"(highest 1-min load during the run: {self.peak:.2f}; {cores()} cores; this run's own "
+                 "processes count in it)"]
+        if self.others is not None:
+            o = self.others
+            lines.append(f"other work during the run: {o.seconds:.1f} CPU s in {o.wall:.1f} s, "
+                         f"{o.share * 100:.1f} % of the {o.cores} cores (warned above {OTHERS_LIMIT * 100:.0f} %)")
         if self.busy:
+            what = (f"other work took {self.others.share * 100:.0f} % of the cores during the run"
+                    if self.others is not None else
+                    f"the load average went above the {cores()} cores during the run")
             lines.append(
-                f"WARNING: the load average went above the {cores()} cores during the run: other work "
-                "competed for the CPUs, so the wall-clock times are longer and the ratios less reliable "
-                "than on a quiet machine. Compare the CPU times, or run again when `uptime` shows a load "
-                "below the number of cores.")
+                f"WARNING: {what}: it competed for the CPUs, so the wall-clock times are longer and the "
+                "ratios less reliable than on a quiet machine. Compare the CPU times, or run again when "
+                "the machine is quiet.")
         return lines
 
 

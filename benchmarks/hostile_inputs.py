@@ -22,6 +22,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.common import LoadWatch  # noqa: E402
 from tests.hostile import CASES, MEMORY_BOUND_MB, TIME_BOUND_S, run_cli  # noqa: E402
 
 
@@ -30,7 +31,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     cores = os.cpu_count() or 1
-    load_start = os.getloadavg()[0]
+    watch = LoadWatch()
+    load_start = watch.start[0]
     print(f"machine: {platform.platform()}, {cores} cores, Python {platform.python_version()}; "
           f"load {load_start:.2f}")
     print(f"{'case':<22} {'code':>4} {'min s':>7} {'median s':>9} {'max s':>7} {'peak MB':>8}  within bounds")
@@ -49,10 +51,7 @@ def main() -> int:
         worst = worst and ok
         print(f"{case.name:<22} {','.join(map(str, sorted(codes))):>4} {min(times):7.2f} "
               f"{statistics.median(times):9.2f} {max(times):7.2f} {max(peaks):8.0f}  {'yes' if ok else 'NO'}")
-    load_end = os.getloadavg()[0]
-    print(f"load at the end: {load_end:.2f}")
-    if max(load_start, load_end) > cores:
-        print(f"WARNING: the machine was busy (load above {cores} cores): times are inflated", file=sys.stderr)
+    print("\n".join(watch.report()))
     return 0 if worst else 1
 
 

@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -36,6 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.common import LoadWatch, loadavg  # noqa: E402
 from kehoach_gen.pdf import convert_to_pdf, find_soffice  # noqa: E402
 
 PROFILE = REPO / "unit_profiles" / "le_chan.yaml"
@@ -84,25 +84,6 @@ VARIANTS: dict[str, Callable[[list[Path], Path], list[Path]]] = {
 }
 
 
-class LoadWatch:
-    """The highest 1-minute load average seen, sampled every second in a thread."""
-
-    def __init__(self) -> None:
-        self.peak = os.getloadavg()[0]
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-
-    def _watch(self) -> None:
-        while not self._stop.wait(1.0):
-            self.peak = max(self.peak, os.getloadavg()[0])
-
-    def stop(self) -> float:
-        self._stop.set()
-        self._thread.join()
-        return self.peak
-
-
 def timed(variant: Callable[[list[Path], Path], list[Path]], files: list[Path], out: Path) -> float:
     shutil.rmtree(out, ignore_errors=True)
     start = time.perf_counter()
@@ -112,10 +93,6 @@ def timed(variant: Callable[[list[Path], Path], list[Path]], files: list[Path], 
     if len(pdfs) != len(files) or missing:
         raise SystemExit(f"only {len(pdfs) - len(missing)} of {len(files)} PDFs written")
     return elapsed
-
-
-def loadavg() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> int:
@@ -129,7 +106,7 @@ def main() -> int:
     cores = os.cpu_count() or 1
     print(f"machine:       {platform.platform()}, {platform.machine()}, os.cpu_count() = {cores}")
     print(f"python:        {platform.python_version()}; LibreOffice: {find_soffice()}")
-    print(f"load at start: {loadavg()}")
+    print(f"load at start: {' '.join(f'{x:.2f}' for x in loadavg())}")
     times: dict[str, list[float]] = {name: [] for name in VARIANTS}
     names = list(VARIANTS)
     with tempfile.TemporaryDirectory(prefix="kehoach-pdf-bench-") as tmp:
@@ -140,20 +117,14 @@ def main() -> int:
             for name in names[r % len(names) :] + names[: r % len(names)]:
                 times[name].append(timed(VARIANTS[name], files, Path(tmp) / "out"))
                 print(f"  round {r + 1} {name}: {times[name][-1]:6.2f} s", flush=True)
-        peak = watch.stop()
-    print(f"load at end:   {loadavg()}  (peak 1-min load during the run: {peak:.2f})")
+        load_lines = watch.report()
     print(f"\n{args.units} plans, {args.repeat} rounds        min  median     max")
     for name, values in times.items():
         print(f"{name}   {min(values):6.2f}  {statistics.median(values):6.2f}  {max(values):6.2f} s")
     for label, pick in (("medians", statistics.median), ("minimums", min)):
         a, b, c = (pick(times[n]) for n in names)
         print(f"(a)/(c) = {a / c:4.2f}x   (target ≥ 3)    (b)/(c) = {b / c:4.2f}x   ({label})")
-    if peak > cores:
-        print(
-            f"WARNING: the load average reached {peak:.2f} on {cores} cores: other work competed "
-            "with LibreOffice, the times are longer and the ratios less reliable than on an idle machine",
-            file=sys.stderr,
-        )
+    print("\n" + "\n".join(load_lines))
     return 0
 
 

@@ -17,7 +17,9 @@ import difflib
 import functools
 import io
 import os
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from benchmarks.build_all import city_path, explain_generate, naive_document, templates_dir
+from benchmarks.common import LoadWatch, OtherWork, own_cpu_seconds
 from kehoach_gen.pipeline import Project, generate_unit
 
 REPO = Path(__file__).resolve().parents[1]
@@ -137,3 +140,31 @@ def test_explain_profiles_a_whole_generate(tmp_path: Path, capsys: pytest.Captur
     profiled = printed.split("cProfile of the same command:", 1)[1]
     assert "kehoach_gen/pipeline.py" in profiled and "(generate_unit)" in profiled
     assert out.is_file()
+
+
+def test_other_work_is_the_machines_cpu_time_less_the_runs_own() -> None:
+    # 10 CPU s used by the machine, 7 of them by the run and its children: 3 by other work
+    other = OtherWork.between((100.0, 110.0), (20.0, 27.0), wall=5.0, cores=2)
+    assert other.seconds == pytest.approx(3.0) and other.share == pytest.approx(0.3)
+    # a clock tick's rounding: never less than none
+    assert OtherWork.between((100.0, 104.0), (20.0, 24.02), wall=2.0, cores=2).seconds == 0.0
+
+
+def test_a_waited_childs_cpu_time_is_the_runs_own() -> None:
+    before = own_cpu_seconds()
+    subprocess.run([sys.executable, "-c", "import time\nt = time.process_time()\n"
+                    "while time.process_time() - t < 0.5: pass"], check=True)
+    assert own_cpu_seconds() - before >= 0.45
+
+
+def test_a_process_that_is_not_the_runs_makes_the_machine_busy() -> None:
+    """A benchmark running two workers on two cores raises the load average to 2 by itself; what
+    is warned about is other work: here a process started apart (its parent exits at once, so
+    this run never waits for it) spinning for a second."""
+    watch = LoadWatch()
+    subprocess.run(["sh", "-c", f"{sys.executable} -c 'import time\nt = time.process_time()\n"
+                    "while time.process_time() - t < 1.0: pass' >/dev/null 2>&1 &"], check=True)
+    time.sleep(1.6)
+    lines = watch.report()
+    assert watch.others is not None and watch.others.seconds >= 0.8, lines
+    assert watch.busy and lines[-1].startswith("WARNING: other work took"), lines
