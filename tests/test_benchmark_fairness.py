@@ -16,6 +16,7 @@ from __future__ import annotations
 import difflib
 import functools
 import io
+import json
 import os
 import subprocess
 import sys
@@ -168,3 +169,21 @@ def test_a_process_that_is_not_the_runs_makes_the_machine_busy() -> None:
     lines = watch.report()
     assert watch.others is not None and watch.others.seconds >= 0.8, lines
     assert watch.busy and lines[-1].startswith("WARNING: other work took"), lines
+
+
+def test_the_collector_benchmark_builds_each_variant_and_counts_the_cycles_left(tmp_path: Path) -> None:
+    """benchmarks/gc_between_units.py runs each variant in a process of its own (it changes the
+    collector's settings): one variant and the collector-off count, on two units."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for name in ("le_chan.yaml", "tan_an.yaml"):
+        (folder / name).write_bytes((REPO / "unit_profiles" / name).read_bytes())
+    script = str(REPO / "benchmarks" / "gc_between_units.py")
+    one = subprocess.run([sys.executable, script, "--one", str(folder), "defaults", "1"], capture_output=True,
+                         text=True, check=True)
+    found = json.loads(one.stdout.strip().splitlines()[-1])
+    assert found["failed"] == 0 and found["wall"] > 0 and len(found["counts"]) == 3
+    off = subprocess.run([sys.executable, script, "--collector-off", str(folder)], capture_output=True, text=True,
+                         check=True)
+    left = json.loads(off.stdout.strip().splitlines()[-1])
+    assert left["failed"] == 0 and isinstance(left["unreachable"], int) and left["counts"] == [0, 0, 0]
