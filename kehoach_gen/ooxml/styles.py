@@ -424,11 +424,11 @@ def read_theme(theme: El | None) -> tuple[dict[str, str], dict[str, str]]:
             if face is not None and face.get("typeface"):
                 fonts[which + slot] = face.get("typeface")
     scheme = theme.find(f".//{{{A_NS}}}clrScheme")
-    for slot in [] if scheme is None else scheme:
-        if not isinstance(slot.tag, str):
+    for entry in [] if scheme is None else scheme:  # (``slot`` above is a font slot's name)
+        if not isinstance(entry.tag, str):
             continue
-        name = etree.QName(slot).localname
-        for c in slot:
+        name = etree.QName(entry).localname
+        for c in entry:
             value = c.get("lastClr") or c.get("val")
             if value:
                 colours[name] = value.upper()
