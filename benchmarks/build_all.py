@@ -613,9 +613,10 @@ def bench_generate(args: argparse.Namespace, root: Path, env: Mapping[str, str])
 
 def explain_generate(command: Sequence[str], root: Path, env: Mapping[str, str]) -> None:
     """Where one generate's time goes: imports (``-X importtime``) and a profile (cProfile)."""
-    cli = [sys.executable, "-m", "kehoach_gen.cli", *command[command.index("generate"):]]
+    args = list(command[command.index("generate"):])  # generate and its options
     code = code_root()
-    done = run_tree([sys.executable, "-X", "importtime", *cli[1:]], cwd=code, env=env, memory=False)
+    done = run_tree([sys.executable, "-X", "importtime", "-m", "kehoach_gen.cli", *args], cwd=code, env=env,
+                    memory=False)
     by_package: dict[str, int] = {}
     ours: dict[str, int] = {}
     total = 0
@@ -647,7 +648,7 @@ def explain_generate(command: Sequence[str], root: Path, env: Mapping[str, str])
     script = root / "generate_profiled.py"
     script.write_text("import gc\nfrom kehoach_gen.cli import GC_THRESHOLDS, main\n"
                       "gc.set_threshold(*GC_THRESHOLDS)\nmain()\n", encoding="utf-8")
-    run_tree([sys.executable, "-m", "cProfile", "-o", str(prof), str(script), *cli[3:]], cwd=code, env=env,
+    run_tree([sys.executable, "-m", "cProfile", "-o", str(prof), str(script), *args], cwd=code, env=env,
              memory=False)
     import pstats
 

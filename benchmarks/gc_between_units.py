@@ -90,13 +90,17 @@ def build_here(folder: Path, thresholds: str, freeze: bool, collector: bool = Tr
     return result
 
 
+def _child(*args: str) -> dict[str, object]:
+    """This script run with ``args`` in a fresh process: the JSON it prints last."""
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)}: exit status {done.returncode}\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
 def run_variant(folder: Path, name: str) -> dict[str, object]:
     thresholds, freeze = VARIANTS[name]
-    done = subprocess.run([sys.executable, __file__, "--one", str(folder), thresholds, str(int(freeze))],
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"{name}: exit status {done.returncode}\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    return _child("--one", str(folder), thresholds, str(int(freeze)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,9 +137,7 @@ def main(argv: list[str] | None = None) -> int:
             return run
 
         rounds({name: runner(name) for name in VARIANTS}, args.repeat)
-        off = subprocess.run([sys.executable, __file__, "--collector-off", str(folder)], capture_output=True,
-                             text=True, check=True)
-        unreachable = json.loads(off.stdout.strip().splitlines()[-1])["unreachable"]
+        unreachable = _child("--collector-off", str(folder))["unreachable"]
         print()
         for name, runs in results.items():
             wall = Stats.of(float(r["wall"]) for r in runs)  # type: ignore[arg-type]

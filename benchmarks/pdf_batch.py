@@ -35,7 +35,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import LoadWatch, loadavg  # noqa: E402
+from benchmarks.common import LoadWatch  # noqa: E402
 from kehoach_gen.pdf import convert_to_pdf, find_soffice  # noqa: E402
 
 PROFILE = REPO / "unit_profiles" / "le_chan.yaml"
@@ -106,13 +106,13 @@ def main() -> int:
     cores = os.cpu_count() or 1
     print(f"machine:       {platform.platform()}, {platform.machine()}, os.cpu_count() = {cores}")
     print(f"python:        {platform.python_version()}; LibreOffice: {find_soffice()}")
-    print(f"load at start: {' '.join(f'{x:.2f}' for x in loadavg())}")
     times: dict[str, list[float]] = {name: [] for name in VARIANTS}
     names = list(VARIANTS)
     with tempfile.TemporaryDirectory(prefix="kehoach-pdf-bench-") as tmp:
         files = make_plans(Path(tmp), args.units, args.plan)
         print(f"plan:          {files[0].stat().st_size} bytes, copied {len(files)} times")
         watch = LoadWatch()
+        print(watch.start_line())
         for r in range(args.repeat):
             for name in names[r % len(names) :] + names[: r % len(names)]:
                 times[name].append(timed(VARIANTS[name], files, Path(tmp) / "out"))
