@@ -1,6 +1,6 @@
 """Benchmark: build all 114 Hải Phòng units, against a fair docxtpl loop, side by side in one run.
 
-    python benchmarks/build_all.py [--repeat 5] [--units N] [--parts naive,build,check,noop,memory,generate]
+    python benchmarks/build_all.py [--repeat 5] [--units N] [--parts naive,build,check,varied,noop,memory,generate]
 
 The 114 profiles come from the official list (``init_units("Hải Phòng", …)``), each given a
 signer's name. Every measurement is a fresh process (Python's start, the imports, reading the
@@ -16,6 +16,9 @@ exit, its CPU time and the peak RSS of the process and of each worker it forks t
 - ``build_units(project, paths, out, force=True, check=False, jobs=J)`` (``kehoach-gen build
   --force --no-check -j J``), J = 1 and 2;
 - the default build, with the Nghị định 30 check, J = 1 and 2;
+- varied: the same units, each dropping one task of the city's plan, a different one in turn
+  (:func:`vary_profiles`), built with and without the check, J = 1 and 2: units whose task
+  tables differ, as real units' do (the blank profiles give every unit of a level the same table);
 - a no-op rebuild (``kehoach-gen build -j 2`` again, nothing changed), as a share of the full build.
 
 The variants alternate, their order rotating every round, for ``--repeat`` rounds. Printed:
@@ -240,6 +243,29 @@ def make_profiles(folder: Path, units: int | None = None, *, province: str = PRO
     return paths
 
 
+def vary_profiles(paths: Sequence[Path]) -> int:
+    """Give each profile a task of its own to drop, the city's tasks in turn (one that its level
+    keeps): units that differ as real ones do, whose task tables are the city's but for a row
+    and the numbers after it. Returns how many distinct tasks were dropped."""
+    from kehoach_gen.pipeline import Project
+
+    city = Project(city_path(), templates_dir()).city
+    tasks = [t for _, _, t in city.appendix.all_tasks() if t.id and not t.pilot_only]
+    used = set()
+    for i, path in enumerate(paths):
+        text = path.read_text(encoding="utf-8")
+        level = next(line.split(":", 1)[1].strip() for line in text.splitlines()
+                     if line.startswith("level:"))
+        kept = [t.id for t in tasks if t.applies_to(level)]
+        task = kept[i % len(kept)]
+        used.add(task)
+        changed = text.replace("\noverrides: {}", f"\noverrides:\n  {task}:\n    drop: true", 1)
+        if changed == text:
+            raise SystemExit(f"{path}: no 'overrides: {{}}' line to change")
+        path.write_text(changed, encoding="utf-8")
+    return len(used)
+
+
 # -- one measured process ----------------------------------------------------------------------
 
 
@@ -401,8 +427,8 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
           f"{templates_dir() / 'ke_hoach.docx'}")
 
     def variant(name: str, kind: str, jobs: int, *, check: bool = False, units: int = n, tag: str = "",
-                force: bool = True) -> Variant:
-        return Variant(name, kind, profiles, root / f"out-{kind}-{jobs}-{int(check)}-{units}{tag}", jobs=jobs,
+                force: bool = True, folder: Path = profiles) -> Variant:
+        return Variant(name, kind, folder, root / f"out-{kind}-{jobs}-{int(check)}-{units}{tag}", jobs=jobs,
                        units=units, check=check, force=force, env=env)
 
     timed: dict[str, Variant] = {}
@@ -415,6 +441,18 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
     if "check" in parts:
         timed["build (with check), -j 1"] = variant("build (with check), -j 1", "build", 1, check=True)
         timed["build (with check), -j 2"] = variant("build (with check), -j 2", "build", 2, check=True)
+    varied: list[Variant] = []
+    if "varied" in parts:
+        folder = root / "profiles-varied"
+        shutil.copytree(profiles, folder, dirs_exist_ok=True)
+        dropped = vary_profiles(sorted(folder.glob("*.yaml"))[:n])
+        print(f"varied: the same units, each dropping one task of the city's plan ({dropped} different "
+              "tasks in turn), as real units do")
+        for check in (False, True):
+            for jobs in (1, 2):
+                name = f"varied, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
+                varied.append(variant(name, "build", jobs, check=check, tag="-varied", folder=folder))
+                timed[name] = varied[-1]
     noop = None
     if "noop" in parts:
         noop = variant("no-op rebuild (check), -j 2", "build", 2, check=True, tag="-noop", force=False)
@@ -454,6 +492,10 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
         ("build --no-check: -j 1 / -j 2", "build --no-check, -j 1", "build --no-check, -j 2", ""),
         ("build with check: -j 1 / -j 2", "build (with check), -j 1", "build (with check), -j 2", ""),
         ("naive: -j 1 / -j 2", "naive docxtpl loop, -j 1", "naive docxtpl loop, -j 2", ""),
+        ("varied, with check / --no-check, -j 1", "varied, build (with check), -j 1",
+         "varied, build --no-check, -j 1", "(target ≤ 1.5)"),
+        ("varied, with check / --no-check, -j 2", "varied, build (with check), -j 2",
+         "varied, build --no-check, -j 2", "(target ≤ 1.5)"),
     ]
     for label, a, b, target in pairs:
         va, vb = get(a), get(b)
@@ -477,13 +519,13 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
     if "memory" in parts:
         third = max(1, n // 3)
         small = [variant(v.name, v.kind, v.jobs, check="check" in v.name, units=third, tag="-mem")
-                 for v in timed.values() if v is not noop]
+                 for v in timed.values() if v is not noop and v not in varied]
         print(f"\nmemory: the same variants on the first {third} units ({args.memory_repeat} run(s) each, alternating)")
         rounds({v.name: v.run for v in small}, args.memory_repeat)
         print("\npeak RSS (VmHWM) of the measured process tree, per process, highest over the runs "
               "(a forked worker's RSS includes the pages it shares with the main process; "
               "tree: the highest sum of the processes' RSS at one time)")
-        big = [v for v in timed.values() if v is not noop]
+        big = [v for v in timed.values() if v is not noop and v not in varied]
         for low, high in zip(small, big, strict=True):
             print("\n".join(_memory_lines([low, high])))
         if noop is not None:
@@ -669,7 +711,7 @@ def explain_generate(command: Sequence[str], root: Path, env: Mapping[str, str])
 
 # -- main --------------------------------------------------------------------------------------
 
-PARTS = ("naive", "build", "check", "noop", "memory", "generate")
+PARTS = ("naive", "build", "check", "varied", "noop", "memory", "generate")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -700,7 +742,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-") as tmp:
         root = Path(tmp)
         env, watch = start(args, root)
-        if parts & {"naive", "build", "check", "noop", "memory"}:
+        if parts & {"naive", "build", "check", "varied", "noop", "memory"}:
             bench_builds(args, root, env, parts)
         if "generate" in parts:
             bench_generate(args, root, env)

@@ -314,10 +314,13 @@ def test_what_is_kept_stops_growing_once_the_block_cache_is_full(
     build at 206 MB instead of 130)."""
     import gc
 
-    from kehoach_gen.ooxml import opc
+    from kehoach_gen.ooxml import document, opc
     from kehoach_gen.ooxml.nodes import Core
 
     monkeypatch.setattr(opc._BLOCKS, "size", 150)  # a plan's shared blocks, and a few units'
+    # rows of tables read before: a few (a row of a table whose block stays cached is not
+    # asked for again, and goes first once newer rows fill the cache)
+    monkeypatch.setattr(document._ROWS, "size", 10)
     cache.clear()
 
     def alive_after(units: range) -> int:
@@ -329,3 +332,102 @@ def test_what_is_kept_stops_growing_once_the_block_cache_is_full(
 
     full = alive_after(range(30))
     assert alive_after(range(30, 70)) <= full + 5
+
+
+def _moved_tasks() -> tuple[bytes, bytes, str]:
+    """A plan whose task table has a lead of the level above, and the same plan with one task
+    more ahead of it: every row after it one lower down, with the same bytes."""
+    from .check_fixtures import DEFAULT_TASKS, make_plan_docx
+
+    tasks = list(DEFAULT_TASKS)
+    tasks[6] = ("1", "Rà soát", "Văn phòng HĐND và UBND; Ủy ban nhân dân cấp xã", "", "", "")
+    added = "Phổ biến Kế hoạch tới cán bộ"
+    moved = [*tasks[:3], ("1", added, "Văn phòng HĐND và UBND", "", "", ""), *tasks[3:]]
+    return make_plan_docx(tasks=tuple(tasks)), make_plan_docx(tasks=tuple(moved)), added
+
+
+def test_rows_shared_with_a_table_read_before_are_reported_where_they_now_stand(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task table like one read before (a unit that drops a task, or adds one) takes the rows
+    the two share as they were read, and reads only its own: a row found wrong is reported at
+    the row it now stands in, and the plan gives what it gives read alone."""
+    from kehoach_gen.ooxml import document
+
+    before, moved, _ = _moved_tasks()
+    with cache.disabled():
+        alone = {"before": _findings(before), "moved": _findings(moved)}
+
+    def leads(found: list[tuple[str, str, str, str]]) -> list[str]:
+        return [where for rule, _, where, _ in found if rule == "PLAN-CITY"]
+
+    assert len(leads(alone["before"])) == 1 and "hàng 7," in leads(alone["before"])[0]
+    assert len(leads(alone["moved"])) == 1 and "hàng 8," in leads(alone["moved"])[0]
+    cache.clear()
+    assert _findings(before) == alone["before"]
+    read: list[object] = []
+    real = document.DocModel._cells
+
+    def counting(self: document.DocModel, tr: Any) -> Any:
+        read.append(tr)
+        return real(self, tr)
+
+    monkeypatch.setattr(document.DocModel, "_cells", counting)
+    assert _findings(moved) == alone["moved"]
+    tables = [t for t in document.DocModel(_package(moved)).tables if len(t.rows) > 10]
+    assert len(tables) == 1 and len(read) == 1, (len(read), [len(t.rows) for t in tables])
+
+
+def test_a_row_read_for_a_table_like_another_keeps_only_itself_alive() -> None:
+    """The new rows of a table like one read before are read in a table of their own: a row
+    kept for the next plans keeps alive that table, not the whole table of this plan (which
+    the block cache lets go)."""
+    from kehoach_gen.ooxml import document
+    from kehoach_gen.ooxml.tables import table_rows
+
+    before, moved, added = _moved_tasks()
+    cache.clear()
+    check_document(before)
+    doc = document.DocModel(_package(moved))
+    new = next(p for p in doc.paras if p.text == added)
+    kept = next(p for p in doc.paras if p.text == "Rà soát")
+    table = next(t for t in doc.tables if len(t.rows) > 10)
+    assert new.core.tbl is not None and len(list(table_rows(new.core.tbl))) == 1
+    assert kept.core.tbl is not table.el  # read with the plan before
+    assert [f.rule for f in check_document(moved).findings] == [f.rule for f in _alone(moved)]
+
+
+def _package(data: bytes) -> Any:
+    from kehoach_gen.check import WORDING, open_package
+
+    return open_package(data, WORDING)
+
+
+def _alone(data: bytes) -> list[Any]:
+    with cache.disabled():
+        return check_document(data).findings
+
+
+@pytest.mark.parametrize(("table", "rows"), [
+    ("<w:tbl><w:tblPr/><w:tblGrid/><w:tr><w:tc><w:p/></w:tc></w:tr>\n <w:tr/></w:tbl>", 2),
+    ('<w:tbl w:x="1"><w:tr><w:tc><w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl><w:p/></w:tc></w:tr>'
+     "<w:tr><w:trPr/><w:tc><w:p/></w:tc></w:tr></w:tbl>", 2),  # a row's own table stays in it
+    ("<w:tbl><w:tblPr/><w:sdt><w:sdtContent><w:tr/></w:sdtContent></w:sdt></w:tbl>", None),
+    ("<w:tbl><w:tr/><w:bookmarkStart/><w:tr/></w:tbl>", None),
+    ("<w:tbl><w:tr/><w:tblPr/></w:tbl>", None),
+    ("<w:tbl><w:tblPr/></w:tbl>", None),
+    ("<w:tbl><w:tr/>x<w:tr/></w:tbl>", None),
+    ("<w:tbl><w:tr><w:tc></w:tbl>", None),
+    ("<w:p><w:r/></w:p>", None),
+])
+def test_a_table_is_cut_into_rows_only_when_it_is_rows_alone(table: str, rows: int | None) -> None:
+    from kehoach_gen.ooxml.opc import cut_rows
+
+    raw = table.encode()
+    found = cut_rows(raw)
+    if rows is None:
+        assert found is None
+        return
+    assert found is not None
+    head, cut = found
+    assert len(cut) == rows and all(r.startswith(b"<w:tr") for r in cut)
+    assert head + b"".join(cut) + b"</w:tbl>" == raw.replace(b"\n <w:tr", b"<w:tr")

@@ -36,7 +36,18 @@ from .nodes import (
     _shown,
 )
 from .ns import A_NS, FALLBACK, R_NS, TBL, TXBX_CONTENT, VML_NS, P, qn
-from .opc import RT_FOOTNOTES, RT_NUMBERING, RT_SETTINGS, RT_STYLES, RT_THEME, XML_PART_TYPES, Block, Package
+from .opc import (
+    RT_FOOTNOTES,
+    RT_NUMBERING,
+    RT_SETTINGS,
+    RT_STYLES,
+    RT_THEME,
+    XML_PART_TYPES,
+    Block,
+    Package,
+    cut_rows,
+    parse_rows,
+)
 from .styles import SOLID, ParaProps, RunProps, StyleSheet, TooManyFormats
 from .tables import grid_cells, table_rows
 from .text import run_text
@@ -58,6 +69,12 @@ def shared_sheet(styles: Block | None, numbering: Block | None, theme: Block | N
         found = _SHEETS.put(key, StyleSheet(*(None if b is None else b.el for b in key)))
     return found
 
+
+# the cells of table rows read before, by (the table's head, the row): see DocModel._rows. A row
+# keeps the tree it was read from alive (a task table's: some 2 MB parsed and read), so the
+# budget counts a row as its bytes many times over, as _BLOCKS does
+_ROWS: cache.LRU[tuple[bytes, bytes], list[tuple[int, El, list[Core]]]] = cache.LRU(
+    4096, budget=32 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
 
 _ALONE = "a paragraph alone"  # a block's memo: (core, whether it may end a section)
 
@@ -272,12 +289,8 @@ class DocModel:
         shape = block.memo.get(key)
         if shape is None:  # per row, per cell: first grid column, tc, cores, places in it
             shape = block.memo[key] = [
-                [(grid, tc, [self._core(q, False) for q in paras],
-                  [f"hàng {r + 1}, ô {c + 1}" + (f", đoạn {k + 1}" if len(paras) > 1 else "")
-                   for k in range(len(paras))])
-                 for c, (grid, tc) in enumerate(grid_cells(tr))
-                 for paras in ([q for q in tc.iter(P) if _visible_in(q, tc)],)]
-                for r, tr in enumerate(table_rows(tbl))]
+                [(grid, tc, cores, _places(r, c, len(cores))) for c, (grid, tc, cores) in enumerate(cells)]
+                for r, cells in enumerate(self._rows(tbl, block))]
         prefix = f"bảng {t + 1}, "
         paras, index, groups = self.paras, sec.index, self.groups
         n = start
@@ -310,6 +323,43 @@ class DocModel:
                 self._textboxes(p, p.where, index)
         table.first = self.paras[start].i if len(self.paras) > start else -1
         self._keep_placed(table, block, place, start, groups_start)
+
+    def _rows(self, tbl: El, block: Block) -> list[list[tuple[int, El, list[Core]]]]:
+        """Each row's cells: (first grid column, tc, the cores of the paragraphs shown in it).
+
+        A row whose bytes a table read before had under the same head (start tag, ``tblPr``,
+        ``tblGrid``) is given that row's cells and cores, elements of the other table's tree
+        holding the same bytes, so that its paragraphs come with all readers derived from them
+        (:data:`_ROWS`). A unit's task table is the city's but for a few rows: a task it drops,
+        the numbers after it, a department it names. Only when the table's paragraphs may be
+        those of another document anyway (:meth:`_placed_before`)."""
+        trs = list(table_rows(tbl))
+        cut = cut_rows(block.raw) if self._reuse_tables and block.raw else None
+        if cut is None or len(cut[1]) != len(trs):
+            return [self._cells(tr) for tr in trs]
+        head, rows = cut
+        out = [_ROWS.get((head, raw)) for raw in rows]
+        new = [n for n, cells in enumerate(out) if cells is None]
+        if len(new) == len(rows):  # like no table read before: its rows are this block's
+            return [_ROWS.put((head, raw), self._cells(tr)) for tr, raw in zip(trs, rows, strict=True)]
+        # like a table read before: its new rows are read in a table of their own, not from this
+        # block, which one row kept for the tables after it would keep alive whole
+        own = parse_rows(block, head, [rows[n] for n in new]) if new else []
+        if own is None:
+            return [self._cells(tr) for tr in trs]
+        saved, self._cores = self._cores, {}  # (their cores are kept with the rows, not the block)
+        try:
+            for n, tr in zip(new, own, strict=True):
+                out[n] = _ROWS.put((head, rows[n]), self._cells(tr))
+        finally:
+            self._cores = saved
+        found = [cells for cells in out if cells is not None]
+        assert len(found) == len(rows)  # (each row found or read)
+        return found
+
+    def _cells(self, tr: El) -> list[tuple[int, El, list[Core]]]:
+        return [(grid, tc, [self._core(q, False) for q in tc.iter(P) if _visible_in(q, tc)])
+                for grid, tc in grid_cells(tr)]
 
     def _keep_placed(self, table: Table, block: Block, place: tuple[int, ...], start: int,
                      groups_start: int) -> None:
@@ -614,6 +664,12 @@ def has_line_shape(el: El) -> bool:
         if geom.get("prst") in ("line", "straightConnector1"):
             return True
     return any(True for _ in el.iter(_VML_LINE))
+
+
+def _places(row: int, col: int, paragraphs: int) -> list[str]:
+    """Where each paragraph of a cell is, in words ("hàng 3, ô 2", "hàng 3, ô 2, đoạn 1")."""
+    cell = f"hàng {row + 1}, ô {col + 1}"
+    return [cell] if paragraphs == 1 else [f"{cell}, đoạn {k + 1}" for k in range(paragraphs)]
 
 
 def _visible_in(q: El, container: El) -> bool:

@@ -96,10 +96,14 @@ class Rel:
 class Block:
     """An element parsed once per process (a top-level block of a body, a part's root), and
     what readers derived from it (``memo``, theirs to key); it lives as long as its cache
-    entry, so ``id(el)`` of anything inside it stays its own meanwhile."""
+    entry, so ``id(el)`` of anything inside it stays its own meanwhile. For a top-level block
+    of a body, ``raw`` is the bytes it was parsed from (the key it is cached by) and ``head``
+    the start tags of the document and body it was parsed under; else both are b""."""
 
     el: El
     memo: dict[Any, Any] = field(default_factory=dict)
+    raw: bytes = b""
+    head: bytes = b""
 
 
 # keyed by (compression method, inflated size, compressed bytes): equal keys inflate equally
@@ -341,7 +345,7 @@ def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
         if len(kids) != len(missing):
             return None
         for n, el in zip(missing, kids, strict=True):
-            found[n] = _BLOCKS.put(blocks[n], Block(el))
+            found[n] = _BLOCKS.put(blocks[n], Block(el, raw=blocks[n], head=head))
     return found  # type: ignore[return-value]
 
 
@@ -462,6 +466,56 @@ def _known_or_cut(xml: bytes, lt: int, limit: int) -> bytes | None:
     block = xml[lt:end]
     _remember_cut(block)
     return block
+
+
+_TABLE_END = b"</w:tbl>"
+_TR = f"{{{W_NS}}}tr"
+_TABLE_HEAD = (b"w:tblPr", b"w:tblGrid")
+
+
+def cut_rows(raw: bytes) -> tuple[bytes, list[bytes]] | None:
+    """``(head, rows)`` of a table's bytes: all before its first row (its start tag, ``tblPr``,
+    ``tblGrid``) and each row as bytes, such that ``head + b"".join(rows) + b"</w:tbl>"`` is
+    the table but for white space between rows; None unless the table holds only those, rows
+    last, with nothing but white space between them (a row in a content control, a bookmark
+    between rows: no cut). Linear, as :func:`split_body` is."""
+    m = _START.match(raw)
+    if m is None or m.group(1) != b"w:tbl" or m.group(2) or not raw.endswith(_TABLE_END):
+        return None
+    limit = len(raw) - len(_TABLE_END)
+    rows: list[bytes] = []
+    first, pos = -1, m.end()
+    while True:
+        lt = raw.find(b"<", pos, limit)
+        if raw[pos:limit if lt < 0 else lt].strip(_SPACE):
+            return None
+        if lt < 0:
+            return (raw[:first], rows) if rows else None
+        child = _START.match(raw, lt)
+        if child is None:
+            return None
+        name = child.group(1)
+        end = child.end() if child.group(2) else _element_end(raw, name, child.end(), limit)
+        if end is None or (name != b"w:tr" and (rows or name not in _TABLE_HEAD)):
+            return None
+        if name == b"w:tr":
+            first = lt if first < 0 else first
+            rows.append(raw[lt:end])
+        pos = end
+
+
+def parse_rows(block: Block, table_head: bytes, rows: list[bytes]) -> list[El] | None:
+    """``rows`` of a table of ``block`` parsed on their own, in a table of their own with the
+    same head (start tag, ``tblPr``, ``tblGrid``), under the same document start tags: elements
+    that keep alive no more than these rows. None when they do not parse so."""
+    try:
+        root = parse_oxml(block.head + table_head + b"".join(rows) + _TABLE_END + _TAIL)
+    except etree.XMLSyntaxError:
+        return None
+    tables = list(root[0]) if len(root) == 1 else []
+    found = list(tables[0]) if len(tables) == 1 else []
+    found = [el for el in found if el.tag == _TR]
+    return found if len(found) == len(rows) else None
 
 
 def _remember_cut(block: bytes) -> None:
