@@ -377,6 +377,38 @@ def test_rows_shared_with_a_table_read_before_are_reported_where_they_now_stand(
     assert len(tables) == 1 and len(read) == 1, (len(read), [len(t.rows) for t in tables])
 
 
+def test_what_checks_find_in_a_row_is_kept_with_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a check finds in a row's paragraphs (their fonts, here) is kept with the row: a
+    table like one read before asks it of its new rows only, not of every cell again."""
+    from kehoach_gen.check import text
+
+    before, moved, added = _moved_tasks()
+    cache.clear()
+    check_document(before)
+    asked: list[str] = []
+    real = text._run_facts
+
+    def counting(ctx: Any, p: Any) -> Any:
+        asked.append(p.text)
+        return real(ctx, p)
+
+    monkeypatch.setattr(text, "_run_facts", counting)
+    report = check_document(moved)
+    rows = [[p.text for _, _, ps in row for p in ps] for t in _tables(moved) for row in t.rows]
+    own = next(row for row in rows if added in row)
+    others = {text for row in rows if row is not own for text in row if len(text) > 3} - set(own)
+    assert added in asked and len(others) > 20
+    assert not others & set(asked), sorted(others & set(asked))
+    assert [f.message for f in report.findings] == [f.message for f in _alone(moved)]
+
+
+def _tables(data: bytes) -> list[Any]:
+    from kehoach_gen.ooxml import document
+
+    with cache.disabled():
+        return [t for t in document.DocModel(_package(data)).tables if len(t.rows) > 10]
+
+
 def test_a_row_read_for_a_table_like_another_keeps_only_itself_alive() -> None:
     """The new rows of a table like one read before are read in a table of their own: a row
     kept for the next plans keeps alive that table, not the whole table of this plan (which

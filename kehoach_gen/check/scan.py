@@ -18,8 +18,8 @@ from itertools import accumulate
 from typing import Any, TypeVar
 
 from ..ooxml import cache
-from ..ooxml.document import DocModel
-from ..ooxml.nodes import Core, Para
+from ..ooxml.document import ROWS, DocModel, Row
+from ..ooxml.nodes import Core, Para, Span
 
 SEPARATOR = "\x00"
 
@@ -218,16 +218,38 @@ def _asked(paras: list[Para], value: Callable[[Para], T | None],
 def _remember_new_blocks(doc: DocModel, memo_key: Any, value: Callable[[Para], Any],
                          prepare: Callable[[list[Para]], None] | None) -> None:
     """Keep with each block not seen before what ``value`` gives its paragraphs: (offset in
-    the block, value) for the body's, then for the text boxes'."""
+    the block, value) for the body's, then for the text boxes'. A table's block is the rows
+    of tables read before but for a few: what a row's paragraphs give is kept with the row,
+    and only the rows not seen before are asked."""
     new = [span for span in doc.spans if memo_key not in span.block.memo]
-    if new and prepare is not None:
-        prepare([p for span in new for p in (*doc.paras[span.start:span.end],
-                                              *doc.extra[span.extra_start:span.extra_end])])
+    if not new:
+        return
+    asked: list[tuple[Span, list[tuple[Row, int, int]] | None]] = []
+    paras: list[Para] = []
     for span in new:
-        span.block.memo[memo_key] = tuple(
-            tuple((k, found) for k, p in enumerate(paras) if (found := value(p)))
-            for paras in (doc.paras[span.start:span.end],
-                          doc.extra[span.extra_start:span.extra_end]))
+        rows = span.block.memo.get(ROWS) if span.extra_start == span.extra_end else None
+        if rows is None:
+            paras += doc.paras[span.start:span.end]
+            paras += doc.extra[span.extra_start:span.extra_end]
+        else:
+            rows = [r for r in rows if memo_key not in r[0].memo]
+            for _, at, n in rows:
+                paras += doc.paras[span.start + at:span.start + at + n]
+        asked.append((span, rows))
+    if paras and prepare is not None:
+        prepare(paras)
+    for span, rows in asked:
+        if rows is None:
+            span.block.memo[memo_key] = tuple(
+                tuple((k, found) for k, p in enumerate(paras) if (found := value(p)))
+                for paras in (doc.paras[span.start:span.end],
+                              doc.extra[span.extra_start:span.extra_end]))
+            continue
+        for row, at, n in rows:
+            row.memo[memo_key] = tuple((k, found) for k, p in enumerate(
+                doc.paras[span.start + at:span.start + at + n]) if (found := value(p)))
+        span.block.memo[memo_key] = (tuple((at + k, found) for row, at, _ in span.block.memo[ROWS]
+                                           for k, found in row.memo[memo_key]), ())
 
 
 def _remembered(doc: DocModel, memo_key: Any, which: int) -> Iterator[tuple[Para, Any]]:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..ooxml.document import DocModel
+from ..ooxml.document import ROWS, DocModel
 from ..ooxml.nodes import Cell, Table
 from .common import Ctx
 from .layout import Unit
@@ -103,16 +103,27 @@ def _row_facts(t: Table) -> list[_RowFacts]:
     key = ("row facts", id(t.el))
     found: list[_RowFacts] | None = memo.get(key)
     if found is None:
-        found = []
-        for cells in t.rows:
-            texts = ["\n".join(p.text for p in ps) for _, _, ps in cells]
-            first = squash(texts[0]) if texts else ""
-            grid: dict[int, str] = {}
-            for (g, _, _), text in zip(cells, texts, strict=True):
-                grid.setdefault(g, text)
-            found.append((first, _kind(first), " ".join(texts[1:]), grid))
+        rows = memo.get(ROWS) if t.block is not None and t.block.el is t.el else None
+        if rows is None:
+            found = [_facts_of([(g, [p.text for p in ps]) for g, _, ps in cells]) for cells in t.rows]
+        else:  # what a row says is the same wherever it stands: kept with the row
+            found = [row.memo.get(_ROW_FACTS) or row.memo.setdefault(_ROW_FACTS, _facts_of(
+                [(g, [c.text for c in cores]) for g, _, cores in row.cells])) for row, _, _ in rows]
         memo[key] = found
     return found
+
+
+_ROW_FACTS = "row facts"
+
+
+def _facts_of(cells: list[tuple[int, list[str]]]) -> _RowFacts:
+    """A row's facts from each cell's first grid column and the texts of its paragraphs."""
+    texts = ["\n".join(ps) for _, ps in cells]
+    first = squash(texts[0]) if texts else ""
+    grid: dict[int, str] = {}
+    for (g, _), text in zip(cells, texts, strict=True):
+        grid.setdefault(g, text)
+    return first, _kind(first), " ".join(texts[1:]), grid
 
 
 def _is_task_table(t: Table) -> bool:

@@ -70,11 +70,44 @@ def shared_sheet(styles: Block | None, numbering: Block | None, theme: Block | N
     return found
 
 
-# the cells of table rows read before, by (the table's head, the row): see DocModel._rows. A row
+class Row:
+    """A table row as the checker reads it: its cells, each (first grid column, tc, the cores of
+    the paragraphs shown in it), and what readers derive from those paragraphs (``memo``,
+    theirs to key: the same wherever the row stands)."""
+
+    __slots__ = ("_placed", "cells", "memo")
+
+    def __init__(self, cells: list[tuple[int, El, list[Core]]]):
+        self.cells = cells
+        self.memo: dict[Any, Any] = {}
+        self._placed: dict[int, list[tuple[int, El, list[Core], list[str]]]] = {}
+
+    def placed(self, index: int) -> list[tuple[int, El, list[Core], list[str]]]:
+        """Its cells standing as row ``index`` of a table: each with the places of its
+        paragraphs in words (kept: a row mostly stands where it stood)."""
+        found = self._placed.get(index)
+        if found is None:
+            found = self._placed[index] = [(grid, tc, cores, _places(index, c, len(cores)))
+                                           for c, (grid, tc, cores) in enumerate(self.cells)]
+        return found
+
+
+# the rows of tables read before, by (the table's head, the row): see DocModel._rows. A row
 # keeps the tree it was read from alive (a task table's: some 2 MB parsed and read), so the
 # budget counts a row as its bytes many times over, as _BLOCKS does
-_ROWS: cache.LRU[tuple[bytes, bytes], list[tuple[int, El, list[Core]]]] = cache.LRU(
+_ROWS: cache.LRU[tuple[bytes, bytes], Row] = cache.LRU(
     4096, budget=32 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
+# a table block's memo: each row with where its paragraphs start among the block's, and how many
+ROWS = "rows"
+
+
+def _offsets(rows: list[Row]) -> list[tuple[Row, int, int]]:
+    out, at = [], 0
+    for row in rows:
+        n = sum(len(cores) for _, _, cores in row.cells)
+        out.append((row, at, n))
+        at += n
+    return out
 
 _ALONE = "a paragraph alone"  # a block's memo: (core, whether it may end a section)
 
@@ -288,9 +321,10 @@ class DocModel:
         key = ("table", id(tbl))
         shape = block.memo.get(key)
         if shape is None:  # per row, per cell: first grid column, tc, cores, places in it
-            shape = block.memo[key] = [
-                [(grid, tc, cores, _places(r, c, len(cores))) for c, (grid, tc, cores) in enumerate(cells)]
-                for r, cells in enumerate(self._rows(tbl, block))]
+            read = self._rows(tbl, block)
+            shape = block.memo[key] = [row.placed(r) for r, row in enumerate(read)]
+            if block.el is tbl and block.raw:  # the block is this table: readers may keep by row
+                block.memo[ROWS] = _offsets(read)
         prefix = f"bảng {t + 1}, "
         paras, index, groups = self.paras, sec.index, self.groups
         n = start
@@ -324,7 +358,7 @@ class DocModel:
         table.first = self.paras[start].i if len(self.paras) > start else -1
         self._keep_placed(table, block, place, start, groups_start)
 
-    def _rows(self, tbl: El, block: Block) -> list[list[tuple[int, El, list[Core]]]]:
+    def _rows(self, tbl: El, block: Block) -> list[Row]:
         """Each row's cells: (first grid column, tc, the cores of the paragraphs shown in it).
 
         A row whose bytes a table read before had under the same head (start tag, ``tblPr``,
@@ -336,24 +370,24 @@ class DocModel:
         trs = list(table_rows(tbl))
         cut = cut_rows(block.raw) if self._reuse_tables and block.raw else None
         if cut is None or len(cut[1]) != len(trs):
-            return [self._cells(tr) for tr in trs]
+            return [Row(self._cells(tr)) for tr in trs]
         head, rows = cut
         out = [_ROWS.get((head, raw)) for raw in rows]
-        new = [n for n, cells in enumerate(out) if cells is None]
+        new = [n for n, row in enumerate(out) if row is None]
         if len(new) == len(rows):  # like no table read before: its rows are this block's
-            return [_ROWS.put((head, raw), self._cells(tr)) for tr, raw in zip(trs, rows, strict=True)]
+            return [_ROWS.put((head, raw), Row(self._cells(tr))) for tr, raw in zip(trs, rows, strict=True)]
         # like a table read before: its new rows are read in a table of their own, not from this
         # block, which one row kept for the tables after it would keep alive whole
         own = parse_rows(block, head, [rows[n] for n in new]) if new else []
         if own is None:
-            return [self._cells(tr) for tr in trs]
+            return [Row(self._cells(tr)) for tr in trs]
         saved, self._cores = self._cores, {}  # (their cores are kept with the rows, not the block)
         try:
             for n, tr in zip(new, own, strict=True):
-                out[n] = _ROWS.put((head, rows[n]), self._cells(tr))
+                out[n] = _ROWS.put((head, rows[n]), Row(self._cells(tr)))
         finally:
             self._cores = saved
-        found = [cells for cells in out if cells is not None]
+        found = [row for row in out if row is not None]
         assert len(found) == len(rows)  # (each row found or read)
         return found
 
