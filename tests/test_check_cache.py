@@ -425,6 +425,11 @@ def test_a_row_read_for_a_table_like_another_keeps_only_itself_alive() -> None:
     table = next(t for t in doc.tables if len(t.rows) > 10)
     assert new.core.tbl is not None and len(list(table_rows(new.core.tbl))) == 1
     assert kept.core.tbl is not table.el  # read with the plan before
+    # a table read for the first time is parsed on its own, not with the document's other new
+    # blocks: its rows, kept for later tables, keep alive that table only
+    for t in document.DocModel(_package(before)).tables:
+        body = t.rows[0][0][2][0].core.el.getroottree().getroot()[0]
+        assert len(body) == 1 and body[0].tag.endswith("}tbl")
     assert [f.rule for f in check_document(moved).findings] == [f.rule for f in _alone(moved)]
 
 

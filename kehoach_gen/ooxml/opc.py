@@ -332,19 +332,23 @@ class Package:
 
 
 def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
-    """The block of each piece, from the cache or parsed now (all new pieces in one parse);
-    None when the new pieces do not parse into one element each (the caller parses whole)."""
+    """The block of each piece, from the cache or parsed now (all new pieces in one parse, but
+    each table in one of its own: the rows a table keeps for later tables keep its tree alive,
+    which must not hold the rest of the document); None when the new pieces do not parse into
+    one element each (the caller parses whole)."""
     found: list[Block | None] = [_BLOCKS.get(b) for b in blocks]
     missing = [n for n, b in enumerate(found) if b is None]
-    if missing:
+    tables = [n for n in missing if blocks[n].startswith(b"<w:tbl")]
+    rest = [n for n in missing if not blocks[n].startswith(b"<w:tbl")]
+    for group in ([[n] for n in tables] + [rest] if rest else [[n] for n in tables]):
         try:
-            root = parse_oxml(head + b"".join(blocks[n] for n in missing) + _TAIL)
+            root = parse_oxml(head + b"".join(blocks[n] for n in group) + _TAIL)
         except etree.XMLSyntaxError:
             return None
         kids = list(root[0]) if len(root) == 1 else []
-        if len(kids) != len(missing):
+        if len(kids) != len(group):
             return None
-        for n, el in zip(missing, kids, strict=True):
+        for n, el in zip(group, kids, strict=True):
             found[n] = _BLOCKS.put(blocks[n], Block(el, raw=blocks[n], head=head))
     return found  # type: ignore[return-value]
 
