@@ -45,7 +45,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -245,24 +245,25 @@ def make_profiles(folder: Path, units: int | None = None, *, province: str = PRO
 
 def vary_profiles(paths: Sequence[Path]) -> int:
     """Give each profile a task of its own to drop, the city's tasks in turn (one that its level
-    keeps): units that differ as real ones do, whose task tables are the city's but for a row
-    and the numbers after it. Returns how many distinct tasks were dropped."""
+    has): units that differ as real ones do, whose task tables are the city's but for a row and
+    the numbers after it. Returns how many distinct tasks were dropped."""
     from kehoach_gen.pipeline import Project
+    from kehoach_gen.validate import load_profile
 
     city = Project(city_path(), templates_dir()).city
     tasks = [t for _, _, t in city.appendix.all_tasks() if t.id and not t.pilot_only]
     used = set()
     for i, path in enumerate(paths):
-        text = path.read_text(encoding="utf-8")
-        level = next(line.split(":", 1)[1].strip() for line in text.splitlines()
-                     if line.startswith("level:"))
-        kept = [t.id for t in tasks if t.applies_to(level)]
+        profile, _ = load_profile(path, city)
+        if profile.overrides:
+            raise SystemExit(f"{path}: already overrides tasks of the city's plan")
+        kept = [t.id for t in tasks if t.applies_to(profile.level)]
         task = kept[i % len(kept)]
         used.add(task)
-        changed = text.replace("\noverrides: {}", f"\noverrides:\n  {task}:\n    drop: true", 1)
-        if changed == text:
-            raise SystemExit(f"{path}: no 'overrides: {{}}' line to change")
-        path.write_text(changed, encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
+        drop = f"\noverrides:\n  {task}:\n    drop: true\n"
+        changed = text.replace("\noverrides: {}\n", drop, 1)
+        path.write_text(changed if changed != text else text.rstrip("\n") + "\n" + drop, encoding="utf-8")
     return len(used)
 
 
@@ -352,7 +353,7 @@ class Variant:
 
     def __init__(self, name: str, kind: str, profiles: Path, out: Path, *, jobs: int, units: int,
                  check: bool = False, draft: bool = False, force: bool = True, env: Mapping[str, str]):
-        self.name, self.kind, self.jobs, self.units = name, kind, jobs, units
+        self.name, self.kind, self.jobs, self.units, self.check = name, kind, jobs, units, check
         self.out, self.force = out, force
         self.cmd = child_command(kind, profiles, out, jobs=jobs, units=units, check=check, draft=draft,
                                  force=force)
@@ -518,8 +519,7 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
 
     if "memory" in parts:
         third = max(1, n // 3)
-        small = [variant(v.name, v.kind, v.jobs, check="check" in v.name, units=third, tag="-mem")
-                 for v in timed.values() if v is not noop and v not in varied]
+        small = smaller([v for v in timed.values() if v is not noop and v not in varied], third, variant)
         print(f"\nmemory: the same variants on the first {third} units ({args.memory_repeat} run(s) each, alternating)")
         rounds({v.name: v.run for v in small}, args.memory_repeat)
         print("\npeak RSS (VmHWM) of the measured process tree, per process, highest over the runs "
@@ -532,6 +532,11 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
             print("\n".join(_memory_lines([noop])))
     if args.explain:
         explain_build(paths, root / "explain")
+
+
+def smaller(variants: Sequence[Variant], units: int, make: Callable[..., Variant]) -> list[Variant]:
+    """The same variants (each with or without the check as it is) on the first ``units``."""
+    return [make(v.name, v.kind, v.jobs, check=v.check, units=units, tag="-mem") for v in variants]
 
 
 def explain_build(paths: Sequence[Path], out: Path) -> None:

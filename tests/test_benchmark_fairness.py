@@ -31,7 +31,15 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from benchmarks.build_all import city_path, explain_generate, naive_document, templates_dir
+from benchmarks.build_all import (
+    Variant,
+    city_path,
+    explain_generate,
+    naive_document,
+    smaller,
+    templates_dir,
+    vary_profiles,
+)
 from benchmarks.common import LoadWatch, OtherWork, own_cpu_seconds
 from kehoach_gen.pipeline import Project, generate_unit
 
@@ -187,3 +195,47 @@ def test_the_collector_benchmark_builds_each_variant_and_counts_the_cycles_left(
                          check=True)
     left = json.loads(off.stdout.strip().splitlines()[-1])
     assert left["failed"] == 0 and isinstance(left["unreachable"], int) and left["counts"] == [0, 0, 0]
+
+
+def test_the_memory_runs_check_what_their_variant_checks(tmp_path: Path) -> None:
+    """The memory part runs each variant again on fewer units: "build --no-check" without the
+    check (its name holds the word "check", which once gave it the check)."""
+    def make(name: str, kind: str, jobs: int, *, check: bool = False, units: int = 3, tag: str = "") -> Variant:
+        return Variant(name, kind, tmp_path, tmp_path / f"out{tag}", jobs=jobs, units=units, check=check,
+                       env={})
+
+    variants = [make("build --no-check, -j 1", "build", 1), make("build (with check), -j 1", "build", 1, check=True)]
+    small = smaller(variants, 2, make)
+    assert [v.check for v in small] == [False, True]
+    assert ["--check" in v.cmd for v in small] == [False, True] and all(v.units == 2 for v in small)
+
+
+def test_varied_units_each_drop_a_task_their_level_has(tmp_path: Path) -> None:
+    """benchmarks/build_all.py --parts varied: each unit drops one task of the city's plan, the
+    tasks in turn, one its level has; every unit still builds, and its plan lacks the task."""
+    import yaml
+
+    from kehoach_gen.build import build_units
+
+    names = [p.name for p in PROFILES][:3]
+    for name in names:
+        (tmp_path / name).write_bytes((REPO / "unit_profiles" / name).read_bytes())
+    paths = sorted(tmp_path.glob("*.yaml"))
+    project = Project(city_path(), templates_dir())
+    assert build_units(project, paths, tmp_path / "before", check=False, jobs=1)[0].status != "failed"
+    assert vary_profiles(paths) == len(paths)
+    dropped = []
+    for path in paths:
+        overrides = yaml.safe_load(path.read_text(encoding="utf-8"))["overrides"]
+        assert len(overrides) == 1 and next(iter(overrides.values())) == {"drop": True}
+        dropped.append(next(iter(overrides)))
+    assert len(set(dropped)) == len(paths)
+    items = build_units(project, paths, tmp_path / "after", check=False, jobs=1)
+    assert [i.messages for i in items if i.status == "failed"] == [] and len(items) == len(paths)
+
+    def rows(folder: str, path: Path) -> int:
+        tables = Document(str(tmp_path / folder / (path.stem + ".docx"))).tables
+        return max(len(t.rows) for t in tables)
+
+    for path in paths:  # one task row fewer (the numbers after it follow on)
+        assert rows("after", path) == rows("before", path) - 1, path.name
