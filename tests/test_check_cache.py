@@ -468,3 +468,28 @@ def test_a_table_is_cut_into_rows_only_when_it_is_rows_alone(table: str, rows: i
     head, cut = found
     assert len(cut) == rows and all(r.startswith(b"<w:tr") for r in cut)
     assert head + b"".join(cut) + b"</w:tbl>" == raw.replace(b"\n <w:tr", b"<w:tr")
+
+
+def test_only_the_rows_of_long_tables_are_kept(documents: dict[str, bytes]) -> None:
+    """The header table names the unit in each of its rows, and a table of a few rows costs
+    little to read: only the rows of tables of ROWS_KEPT rows or more are kept for later
+    tables (the header tables' rows kept over the country cost each worker 47 MB)."""
+    from kehoach_gen.ooxml import document
+    from kehoach_gen.ooxml.tables import table_rows
+
+    tables = [len(t.rows) for t in _all_tables(documents["tan_an"])]
+    assert min(tables) < document.ROWS_KEPT <= max(tables)
+    cache.clear()
+    check_document(documents["tan_an"])
+    kept = list(document._ROWS._data.values())
+    assert 0 < len(kept) <= sum(n for n in tables if n >= document.ROWS_KEPT)
+    for row in kept:
+        core = next(c for _, _, cores in row.cells for c in cores)
+        assert core.tbl is not None and len(list(table_rows(core.tbl))) >= document.ROWS_KEPT
+
+
+def _all_tables(data: bytes) -> list[Any]:
+    from kehoach_gen.ooxml import document
+
+    with cache.disabled():
+        return document.DocModel(_package(data)).tables

@@ -99,6 +99,7 @@ _ROWS: cache.LRU[tuple[bytes, bytes], Row] = cache.LRU(
     4096, budget=32 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
 # a table block's memo: each row with where its paragraphs start among the block's, and how many
 ROWS = "rows"
+ROWS_KEPT = 8  # the fewest rows of a table whose rows are kept for later tables
 
 
 def _offsets(rows: list[Row]) -> list[tuple[Row, int, int]]:
@@ -366,9 +367,11 @@ class DocModel:
         holding the same bytes, so that its paragraphs come with all readers derived from them
         (:data:`_ROWS`). A unit's task table is the city's but for a few rows: a task it drops,
         the numbers after it, a department it names. Only when the table's paragraphs may be
-        those of another document anyway (:meth:`_placed_before`)."""
+        those of another document anyway (:meth:`_placed_before`), and for a table of
+        :data:`ROWS_KEPT` rows or more: a table of a few rows costs little to read, and the
+        header table names the unit in each of its rows (kept, they would only fill memory)."""
         trs = list(table_rows(tbl))
-        cut = cut_rows(block.raw) if self._reuse_tables and block.raw else None
+        cut = cut_rows(block.raw) if self._reuse_tables and block.raw and len(trs) >= ROWS_KEPT else None
         if cut is None or len(cut[1]) != len(trs):
             return [Row(self._cells(tr)) for tr in trs]
         head, rows = cut
