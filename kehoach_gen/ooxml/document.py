@@ -93,8 +93,9 @@ class Row:
 
 
 # the rows of tables read before, by (the table's head, the row): see DocModel._rows. A row
-# keeps the tree it was read from alive (a task table's: some 2 MB parsed and read), so the
-# budget counts a row as its bytes many times over, as _BLOCKS does
+# keeps alive the tree it was read from: its table's alone (opc parses a new table by itself),
+# or a table of the new rows of a table like one read before. Parsed and read, a row costs
+# many times its bytes, as a block does (_BLOCKS)
 _ROWS: cache.LRU[tuple[bytes, bytes], Row] = cache.LRU(
     4096, budget=32 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
 # a table block's memo: each row with where its paragraphs start among the block's, and how many

@@ -338,9 +338,9 @@ def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
     one element each (the caller parses whole)."""
     found: list[Block | None] = [_BLOCKS.get(b) for b in blocks]
     missing = [n for n, b in enumerate(found) if b is None]
-    tables = [n for n in missing if blocks[n].startswith(b"<w:tbl")]
     rest = [n for n in missing if not blocks[n].startswith(b"<w:tbl")]
-    for group in ([[n] for n in tables] + [rest] if rest else [[n] for n in tables]):
+    groups = [[n] for n in missing if blocks[n].startswith(b"<w:tbl")] + ([rest] if rest else [])
+    for group in groups:
         try:
             root = parse_oxml(head + b"".join(blocks[n] for n in group) + _TAIL)
         except etree.XMLSyntaxError:
