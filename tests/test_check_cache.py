@@ -321,6 +321,7 @@ def test_what_is_kept_stops_growing_once_the_block_cache_is_full(
     # rows of tables read before: a few (a row of a table whose block stays cached is not
     # asked for again, and goes first once newer rows fill the cache)
     monkeypatch.setattr(document._ROWS, "size", 10)
+    monkeypatch.setattr(document._CELLS, "size", 40)
     cache.clear()
 
     def alive_after(units: range) -> int:
@@ -367,9 +368,9 @@ def test_rows_shared_with_a_table_read_before_are_reported_where_they_now_stand(
     read: list[object] = []
     real = document.DocModel._cells
 
-    def counting(self: document.DocModel, tr: Any) -> Any:
+    def counting(self: document.DocModel, tr: Any, *rest: Any) -> Any:
         read.append(tr)
-        return real(self, tr)
+        return real(self, tr, *rest)
 
     monkeypatch.setattr(document.DocModel, "_cells", counting)
     assert _findings(moved) == alone["moved"]
@@ -493,3 +494,78 @@ def _all_tables(data: bytes) -> list[Any]:
 
     with cache.disabled():
         return document.DocModel(_package(data)).tables
+
+
+def test_a_department_named_its_own_way_changes_only_the_cells_that_name_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A unit that names a department its own way changes the cell of each row that department
+    leads, not the task's text, its outputs or its deadline: those cells are taken as read
+    for the plan before, and the plan still gives what it gives read alone."""
+    from kehoach_gen.ooxml import document
+
+    from .check_fixtures import DEFAULT_TASKS, make_plan_docx
+
+    own = tuple(tuple(c.replace("Văn phòng HĐND và UBND", "Văn phòng Ủy ban") for c in row)
+                for row in DEFAULT_TASKS)
+    before, renamed = make_plan_docx(), make_plan_docx(tasks=own)
+    changed = sum(1 for row in DEFAULT_TASKS for c in row if "Văn phòng HĐND và UBND" in c)
+    rows = sum(1 for a, b in zip(DEFAULT_TASKS, own, strict=True) if a != b)
+    assert changed >= 4 and rows >= 4
+    with cache.disabled():
+        alone = _findings(renamed)
+    cache.clear()
+    check_document(before)
+    read: list[object] = []
+    real = document.DocModel._cores_of
+
+    def counting(self: document.DocModel, tc: Any) -> Any:
+        read.append(tc)
+        return real(self, tc)
+
+    monkeypatch.setattr(document.DocModel, "_cores_of", counting)
+    assert _findings(renamed) == alone
+    distinct = {c for row in own for c in row if "Văn phòng Ủy ban" in c}  # (cells alike: one read)
+    assert 1 <= len(read) <= len(distinct) < changed, (len(read), distinct)
+
+
+@pytest.mark.parametrize(("row", "cells"), [
+    ("<w:tr><w:trPr/><w:tc><w:p/></w:tc>\n<w:tc/></w:tr>", 2),
+    ("<w:tr w:rsidR='1'><w:tblPrEx/><w:trPr/><w:tc><w:tbl><w:tr><w:tc/></w:tr></w:tbl></w:tc></w:tr>", 1),
+    ("<w:tr><w:tc/><w:trPr/></w:tr>", None),
+    ("<w:tr><w:sdt><w:sdtContent><w:tc/></w:sdtContent></w:sdt></w:tr>", None),
+    ("<w:tr><w:tc/><w:bookmarkStart/><w:tc/></w:tr>", None),
+    ("<w:tr><w:trPr/></w:tr>", None),
+])
+def test_a_row_is_cut_into_cells_only_when_it_is_cells_alone(row: str, cells: int | None) -> None:
+    from kehoach_gen.ooxml.opc import cut_cells
+
+    found = cut_cells(row.encode())
+    assert (None if found is None else len(found)) == cells
+    if found is not None:
+        assert all(c.startswith(b"<w:tc") and c.endswith((b"</w:tc>", b"/>")) for c in found)
+
+
+def test_a_table_mostly_new_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table most of whose rows no table before had (another level's task table) is read from
+    its own block, not parsed a second time for its new rows; its plan gives what it gives
+    read alone."""
+    from kehoach_gen.ooxml import document
+
+    from .check_fixtures import DEFAULT_TASKS, make_plan_docx
+
+    other = (DEFAULT_TASKS[0], *(tuple(c + " mới" if c else c for c in row) for row in DEFAULT_TASKS[1:]))
+    before, mostly_new = make_plan_docx(), make_plan_docx(tasks=other)
+    with cache.disabled():
+        alone = _findings(mostly_new)
+    cache.clear()
+    check_document(before)
+    parsed: list[int] = []
+    real = document.parse_rows
+
+    def counting(block: Any, head: bytes, rows: list[bytes]) -> Any:
+        parsed.append(len(rows))
+        return real(block, head, rows)
+
+    monkeypatch.setattr(document, "parse_rows", counting)
+    assert _findings(mostly_new) == alone
+    assert parsed == []

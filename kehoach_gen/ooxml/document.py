@@ -45,6 +45,7 @@ from .opc import (
     XML_PART_TYPES,
     Block,
     Package,
+    cut_cells,
     cut_rows,
     parse_rows,
 )
@@ -95,9 +96,15 @@ class Row:
 # the rows of tables read before, by (the table's head, the row): see DocModel._rows. A row
 # keeps alive the tree it was read from: its table's alone (opc parses a new table by itself),
 # or a table of the new rows of a table like one read before. Parsed and read, a row costs
-# many times its bytes, as a block does (_BLOCKS)
+# many times its bytes, as a block does (_BLOCKS); 8 MB of weight holds the rows of a few task
+# tables (2 MB each), enough for each level's and the latest units' (32 MB let 114 units that
+# each name three departments their own way peak at 221 MB instead of 139)
 _ROWS: cache.LRU[tuple[bytes, bytes], Row] = cache.LRU(
-    4096, budget=32 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
+    4096, budget=8 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
+# the cores of table cells read before, by (the table's head, the cell): see DocModel._cells,
+# weighed as rows are
+_CELLS: cache.LRU[tuple[bytes, bytes], list[Core]] = cache.LRU(
+    16384, budget=8 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
 # a table block's memo: each row with where its paragraphs start among the block's, and how many
 ROWS = "rows"
 ROWS_KEPT = 8  # the fewest rows of a table whose rows are kept for later tables
@@ -378,26 +385,47 @@ class DocModel:
         head, rows = cut
         out = [_ROWS.get((head, raw)) for raw in rows]
         new = [n for n, row in enumerate(out) if row is None]
-        if len(new) == len(rows):  # like no table read before: its rows are this block's
-            return [_ROWS.put((head, raw), Row(self._cells(tr))) for tr, raw in zip(trs, rows, strict=True)]
-        # like a table read before: its new rows are read in a table of their own, not from this
-        # block, which one row kept for the tables after it would keep alive whole
-        own = parse_rows(block, head, [rows[n] for n in new]) if new else []
-        if own is None:
-            return [Row(self._cells(tr)) for tr in trs]
-        saved, self._cores = self._cores, {}  # (their cores are kept with the rows, not the block)
-        try:
-            for n, tr in zip(new, own, strict=True):
-                out[n] = _ROWS.put((head, rows[n]), Row(self._cells(tr)))
-        finally:
-            self._cores = saved
+        if 2 * len(new) >= len(rows):
+            # mostly new: its new rows are read from this block, kept alive by rows that weigh
+            # most of it
+            for n in new:
+                out[n] = _ROWS.put((head, rows[n]), Row(self._cells(trs[n], head, rows[n])))
+        elif new:
+            # like a table read before but for a few rows: those are read in a table of their
+            # own, not from this block, which a few rows kept for later tables would keep
+            # alive whole
+            own = parse_rows(block, head, [rows[n] for n in new])
+            if own is None:
+                return [Row(self._cells(tr)) for tr in trs]
+            saved, self._cores = self._cores, {}  # (their cores are kept with the rows)
+            try:
+                for n, tr in zip(new, own, strict=True):
+                    out[n] = _ROWS.put((head, rows[n]), Row(self._cells(tr, head, rows[n])))
+            finally:
+                self._cores = saved
         found = [row for row in out if row is not None]
         assert len(found) == len(rows)  # (each row found or read)
         return found
 
-    def _cells(self, tr: El) -> list[tuple[int, El, list[Core]]]:
-        return [(grid, tc, [self._core(q, False) for q in tc.iter(P) if _visible_in(q, tc)])
-                for grid, tc in grid_cells(tr)]
+    def _cells(self, tr: El, head: bytes = b"", raw: bytes = b"") -> list[tuple[int, El, list[Core]]]:
+        """Each cell of row ``tr``: (first grid column, tc, the cores of its paragraphs). Given the
+        row's bytes (``raw``, in a table of ``head``), a cell whose bytes a row read before had
+        is given that cell's cores: a unit that names a department its own way changes that
+        cell of each row it leads, not the task's text, its outputs or its deadline."""
+        cells = list(grid_cells(tr))
+        cut = cut_cells(raw) if raw else None
+        if cut is None or len(cut) != len(cells):
+            return [(grid, tc, self._cores_of(tc)) for grid, tc in cells]
+        out = []
+        for (grid, tc), cell in zip(cells, cut, strict=True):
+            cores = _CELLS.get((head, cell))
+            if cores is None:
+                cores = _CELLS.put((head, cell), self._cores_of(tc))
+            out.append((grid, tc, cores))
+        return out
+
+    def _cores_of(self, tc: El) -> list[Core]:
+        return [self._core(q, False) for q in tc.iter(P) if _visible_in(q, tc)]
 
     def _keep_placed(self, table: Table, block: Block, place: tuple[int, ...], start: int,
                      groups_start: int) -> None:

@@ -475,6 +475,7 @@ def _known_or_cut(xml: bytes, lt: int, limit: int) -> bytes | None:
 _TABLE_END = b"</w:tbl>"
 _TR = f"{{{W_NS}}}tr"
 _TABLE_HEAD = (b"w:tblPr", b"w:tblGrid")
+_ROW_HEAD = (b"w:tblPrEx", b"w:trPr")
 
 
 def cut_rows(raw: bytes) -> tuple[bytes, list[bytes]] | None:
@@ -483,28 +484,44 @@ def cut_rows(raw: bytes) -> tuple[bytes, list[bytes]] | None:
     the table but for white space between rows; None unless the table holds only those, rows
     last, with nothing but white space between them (a row in a content control, a bookmark
     between rows: no cut). Linear, as :func:`split_body` is."""
+    return _cut_children(raw, b"w:tbl", _TABLE_HEAD, b"w:tr")
+
+
+def cut_cells(row: bytes) -> list[bytes] | None:
+    """Each cell of a row's bytes (:func:`cut_rows`), in order; None unless the row holds only
+    its ``tblPrEx`` and ``trPr`` and then cells, with nothing but white space between them."""
+    found = _cut_children(row, b"w:tr", _ROW_HEAD, b"w:tc")
+    return None if found is None else found[1]
+
+
+def _cut_children(raw: bytes, name: bytes, heads: tuple[bytes, ...], item: bytes
+                  ) -> tuple[bytes, list[bytes]] | None:
+    """``(head, items)``: the element ``name`` that ``raw`` is, cut into all before its first
+    ``item`` child (its start tag and ``heads`` children) and each ``item`` child; None when it
+    holds anything else, or an item before a head, or no item."""
     m = _START.match(raw)
-    if m is None or m.group(1) != b"w:tbl" or m.group(2) or not raw.endswith(_TABLE_END):
+    end_tag = b"</" + name + b">"
+    if m is None or m.group(1) != name or m.group(2) or not raw.endswith(end_tag):
         return None
-    limit = len(raw) - len(_TABLE_END)
-    rows: list[bytes] = []
+    limit = len(raw) - len(end_tag)
+    items: list[bytes] = []
     first, pos = -1, m.end()
     while True:
         lt = raw.find(b"<", pos, limit)
         if raw[pos:limit if lt < 0 else lt].strip(_SPACE):
             return None
         if lt < 0:
-            return (raw[:first], rows) if rows else None
+            return (raw[:first], items) if items else None
         child = _START.match(raw, lt)
         if child is None:
             return None
-        name = child.group(1)
-        end = child.end() if child.group(2) else _element_end(raw, name, child.end(), limit)
-        if end is None or (name != b"w:tr" and (rows or name not in _TABLE_HEAD)):
+        tag = child.group(1)
+        end = child.end() if child.group(2) else _element_end(raw, tag, child.end(), limit)
+        if end is None or (tag != item and (items or tag not in heads)):
             return None
-        if name == b"w:tr":
+        if tag == item:
             first = lt if first < 0 else first
-            rows.append(raw[lt:end])
+            items.append(raw[lt:end])
         pos = end
 
 
