@@ -1,6 +1,7 @@
 """Benchmark: build all 114 Hải Phòng units, against a fair docxtpl loop, side by side in one run.
 
-    python benchmarks/build_all.py [--repeat 5] [--units N] [--parts naive,build,check,varied,noop,memory,generate]
+    python benchmarks/build_all.py [--repeat 5] [--units N]
+        [--parts naive,build,check,varied,renamed,noop,memory,generate]
 
 The 114 profiles come from the official list (``init_units("Hải Phòng", …)``), each given a
 signer's name. Every measurement is a fresh process (Python's start, the imports, reading the
@@ -19,6 +20,8 @@ exit, its CPU time and the peak RSS of the process and of each worker it forks t
 - varied: the same units, each dropping one task of the city's plan, a different one in turn
   (:func:`vary_profiles`), built with and without the check, J = 1 and 2: units whose task
   tables differ, as real units' do (the blank profiles give every unit of a level the same table);
+- renamed: the same units, each naming three departments its own way (:func:`rename_departments`),
+  with and without the check, J = 1 and 2: most task rows differ in a cell;
 - a no-op rebuild (``kehoach-gen build -j 2`` again, nothing changed), as a share of the full build.
 
 The variants alternate, their order rotating every round, for ``--repeat`` rounds. Printed:
@@ -267,6 +270,29 @@ def vary_profiles(paths: Sequence[Path]) -> int:
     return len(used)
 
 
+# roles a unit names its own way (rename_departments), with the start of its names
+RENAMED = {"tu_phap": "Văn phòng Ủy ban", "kinh_te": "Phòng Kinh tế", "van_hoa_xa_hoi": "Phòng Văn hóa"}
+
+
+def rename_departments(paths: Sequence[Path]) -> None:
+    """Give each profile its own names for three departments (:data:`RENAMED`), as units whose
+    offices are named otherwise than the level's defaults: every row those departments lead
+    or join changes in a cell, the task's text, outputs and deadline stay the city's."""
+    from kehoach_gen.pipeline import Project
+    from kehoach_gen.validate import load_profile
+
+    city = Project(city_path(), templates_dir()).city
+    for i, path in enumerate(paths):
+        profile, _ = load_profile(path, city)
+        if profile.departments:
+            raise SystemExit(f"{path}: already names its departments")
+        names = "".join(f'\n  {role}: "{start} số {i + 1}"' for role, start in RENAMED.items())
+        text = path.read_text(encoding="utf-8")
+        changed = text.replace("\ndepartments: {}\n", f"\ndepartments:{names}\n", 1)
+        path.write_text(changed if changed != text else text.rstrip("\n") + f"\ndepartments:{names}\n",
+                        encoding="utf-8")
+
+
 # -- one measured process ----------------------------------------------------------------------
 
 
@@ -454,6 +480,17 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
                 name = f"varied, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
                 varied.append(variant(name, "build", jobs, check=check, tag="-varied", folder=folder))
                 timed[name] = varied[-1]
+    if "renamed" in parts:
+        folder = root / "profiles-renamed"
+        shutil.copytree(profiles, folder, dirs_exist_ok=True)
+        rename_departments(sorted(folder.glob("*.yaml"))[:n])
+        print(f"renamed: the same units, each naming {len(RENAMED)} departments its own way "
+              f"({', '.join(RENAMED)})")
+        for check in (False, True):
+            for jobs in (1, 2):
+                name = f"renamed, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
+                varied.append(variant(name, "build", jobs, check=check, tag="-renamed", folder=folder))
+                timed[name] = varied[-1]
     noop = None
     if "noop" in parts:
         noop = variant("no-op rebuild (check), -j 2", "build", 2, check=True, tag="-noop", force=False)
@@ -497,6 +534,10 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
          "varied, build --no-check, -j 1", "(target ≤ 1.5)"),
         ("varied, with check / --no-check, -j 2", "varied, build (with check), -j 2",
          "varied, build --no-check, -j 2", "(target ≤ 1.5)"),
+        ("renamed, with check / --no-check, -j 1", "renamed, build (with check), -j 1",
+         "renamed, build --no-check, -j 1", "(target ≤ 1.5)"),
+        ("renamed, with check / --no-check, -j 2", "renamed, build (with check), -j 2",
+         "renamed, build --no-check, -j 2", "(target ≤ 1.5)"),
     ]
     for label, a, b, target in pairs:
         va, vb = get(a), get(b)
@@ -716,7 +757,7 @@ def explain_generate(command: Sequence[str], root: Path, env: Mapping[str, str])
 
 # -- main --------------------------------------------------------------------------------------
 
-PARTS = ("naive", "build", "check", "varied", "noop", "memory", "generate")
+PARTS = ("naive", "build", "check", "varied", "renamed", "noop", "memory", "generate")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -747,7 +788,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-") as tmp:
         root = Path(tmp)
         env, watch = start(args, root)
-        if parts & {"naive", "build", "check", "varied", "noop", "memory"}:
+        if parts & {"naive", "build", "check", "varied", "renamed", "noop", "memory"}:
             bench_builds(args, root, env, parts)
         if "generate" in parts:
             bench_generate(args, root, env)

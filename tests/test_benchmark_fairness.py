@@ -36,6 +36,7 @@ from benchmarks.build_all import (
     city_path,
     explain_generate,
     naive_document,
+    rename_departments,
     smaller,
     templates_dir,
     vary_profiles,
@@ -239,3 +240,23 @@ def test_varied_units_each_drop_a_task_their_level_has(tmp_path: Path) -> None:
 
     for path in paths:  # one task row fewer (the numbers after it follow on)
         assert rows("after", path) == rows("before", path) - 1, path.name
+
+
+def test_renamed_units_each_name_three_departments_their_own_way(tmp_path: Path) -> None:
+    """benchmarks/build_all.py --parts renamed: each unit names three departments its own way;
+    every unit still builds, and the rows those departments lead name them so."""
+    import yaml
+
+    from benchmarks.build_all import make_profiles
+    from kehoach_gen.build import build_units
+
+    paths = make_profiles(tmp_path / "profiles", 3)  # (the bundled ones name some already)
+    rename_departments(paths)
+    given = [yaml.safe_load(p.read_text(encoding="utf-8"))["departments"] for p in paths]
+    assert all(len(g) == 3 for g in given) and len({g["kinh_te"] for g in given}) == len(paths)
+    items = build_units(Project(city_path(), templates_dir()), paths, tmp_path / "out", check=False, jobs=1)
+    assert [i.messages for i in items if i.status == "failed"] == []
+    for path, names_given in zip(paths, given, strict=True):
+        tables = Document(str(tmp_path / "out" / (path.stem + ".docx"))).tables
+        cells = "\n".join(c.text for t in tables for row in t.rows for c in row.cells)
+        assert names_given["tu_phap"] in cells and names_given["kinh_te"] in cells, path.name
