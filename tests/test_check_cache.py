@@ -569,3 +569,66 @@ def test_a_table_mostly_new_is_read_once(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(document, "parse_rows", counting)
     assert _findings(mostly_new) == alone
     assert parsed == []
+
+
+def _table_block(data: bytes) -> Any:
+    """The cached block of the plan's task table (the longest table)."""
+    from kehoach_gen.ooxml import opc
+
+    package = _package(data)
+    xml = package.blob(package.main)
+    head, blocks = opc.split_body(xml)
+    raw = max((b for b in blocks if b.startswith(b"<w:tbl")), key=len)
+    return opc._BLOCKS.get(raw)
+
+
+def test_a_table_like_one_read_before_is_never_parsed_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table like one read before is read from its rows: its new rows alone are parsed, its
+    tags counted row by row (the same counts as the table parsed whole), and the table itself
+    is parsed only if a reader asks for it whole, as a document with a text box does."""
+    from kehoach_gen.ooxml import opc
+    from kehoach_gen.ooxml.blocks import count_of
+    from kehoach_gen.ooxml.element import count
+
+    before, moved, _ = _moved_tasks()
+    cache.clear()
+    check_document(before)
+    parsed: list[int] = []
+    real = opc.parse_oxml
+
+    def counting(blob: bytes) -> Any:
+        parsed.append(len(blob))
+        return real(blob)
+
+    monkeypatch.setattr(opc, "parse_oxml", counting)
+    found = _findings(moved)
+    block = _table_block(moved)
+    assert block is not None and block._el is None  # (read from its rows: never parsed whole)
+    assert max(parsed) < len(block.raw), (parsed, len(block.raw))
+    monkeypatch.setattr(opc, "parse_oxml", real)
+    counted = {t: count_of(block, t) for t in opc.COUNTED}
+    whole = block.el  # parsed now, on demand
+    assert whole.tag.endswith("}tbl")
+    assert counted == {t: count(whole, t) for t in opc.COUNTED}
+    with cache.disabled():
+        assert found == _findings(moved)
+
+
+def test_a_table_read_from_its_rows_is_read_whole_in_a_document_with_a_text_box() -> None:
+    """A document with a text box reads every paragraph as its own (no table placed as
+    before): the same table bytes, left unparsed for a plan before, are parsed whole for it,
+    and it gives what it gives read alone."""
+    before, moved, _ = _moved_tasks()
+    boxed = _rezip(moved, {"word/document.xml": (
+        "<w:body>", '<w:body><w:p><w:r><w:pict><v:shape xmlns:v="urn:schemas-microsoft-com:vml">'
+        "<v:textbox><w:txbxContent><w:p><w:r><w:t>Hộp</w:t></w:r></w:p></w:txbxContent>"
+        "</v:textbox></v:shape></w:pict></w:r></w:p>")})
+    with cache.disabled():
+        alone = _findings(boxed)
+    cache.clear()
+    check_document(before)
+    check_document(moved)  # the task table is now a block read from its rows
+    block = _table_block(moved)
+    assert block is not None and block._el is None
+    assert _findings(boxed) == alone
+    assert block._el is not None  # (parsed whole for the document with a text box)

@@ -44,7 +44,7 @@ def check_borderless(ctx: Ctx) -> Iterator[Finding]:
         if p is None or p.table is None:
             continue
         table = ctx.doc.tables[p.table]
-        sides = ctx.doc.sheet.table_borders(table.el)
+        sides = ctx.doc.sheet.table_borders(table.el, [tc for row in table.rows for _, tc, _ in row])
         if sides:
             yield ctx.find(BORDERLESS, f"bảng {p.table + 1}", f"Bảng {label} có đường viền.",
                            "Chọn bảng > Borders > No Border.", quote_text=p.text)
@@ -103,7 +103,7 @@ def _row_facts(t: Table) -> list[_RowFacts]:
     key = ("row facts", id(t.el))
     found: list[_RowFacts] | None = memo.get(key)
     if found is None:
-        rows = memo.get(ROWS) if t.block is not None and t.block.el is t.el else None
+        rows = memo.get(ROWS)  # (kept only in the block of a table alone: this one)
         if rows is None:
             found = [_facts_of([(g, [p.text for p in ps]) for g, _, ps in cells]) for cells in t.rows]
         else:  # what a row says is the same wherever it stands: kept with the row

@@ -7,12 +7,11 @@ from __future__ import annotations
 from .element import CONTAINERS, El, count, flatten
 from .nodes import Oversized
 from .ns import P_PR, SECT_PR, TBL, P, qn
+from .opc import COUNTED as _COUNTED
 from .opc import Block
 
 _ITEMS = frozenset({P, TBL, SECT_PR})  # what the walk takes from a body, through containers
 _BODY = qn("w:body")
-
-_COUNTED = ("w:p", "w:r", "w:txbxContent")
 
 
 def count_of(block: Block, tag: str) -> int:

@@ -37,16 +37,22 @@ from .nodes import (
 )
 from .ns import A_NS, FALLBACK, R_NS, TBL, TXBX_CONTENT, VML_NS, P, qn
 from .opc import (
+    ROW_ELEMENTS,
+    ROWS_KEPT,
     RT_FOOTNOTES,
     RT_NUMBERING,
     RT_SETTINGS,
     RT_STYLES,
     RT_THEME,
+    TABLE_CUT,
+    TABLE_END,
+    TAIL,
     XML_PART_TYPES,
     Block,
     Package,
     cut_cells,
     cut_rows,
+    parse_oxml,
     parse_rows,
 )
 from .styles import SOLID, ParaProps, RunProps, StyleSheet, TooManyFormats
@@ -107,7 +113,7 @@ _CELLS: cache.LRU[tuple[bytes, bytes], list[Core]] = cache.LRU(
     16384, budget=8 << 20, weight=lambda k, v: 16 * (len(k[0]) + len(k[1])))
 # a table block's memo: each row with where its paragraphs start among the block's, and how many
 ROWS = "rows"
-ROWS_KEPT = 8  # the fewest rows of a table whose rows are kept for later tables
+_HEAD_TABLE = "head table"
 
 
 def _offsets(rows: list[Row]) -> list[tuple[Row, int, int]]:
@@ -230,7 +236,8 @@ class DocModel:
             self._cores = memo.setdefault("cores", {})
             start, extra_start = len(self.paras), len(self.extra)
             sections_inside = ends_sections(block)
-            for item in items(block.el):
+            from_rows = self._reuse_tables and TABLE_CUT in memo  # (its element never parsed)
+            for item in [self._head_table(block)] if from_rows else items(block.el):
                 if item.tag == P:
                     p = self._para(item, f"đoạn {n_top + 1}", top_run, top=True)
                     n_top += 1
@@ -244,7 +251,7 @@ class DocModel:
                 else:  # the body's own sectPr: the last section's
                     self.sections[-1].sectpr = item
             spans.append(Span(block, start, len(self.paras), extra_start, len(self.extra)))
-            if block.el.tag == P and len(self.paras) == start + 1 and self.shared_blocks:
+            if not from_rows and block.el.tag == P and len(self.paras) == start + 1 and self.shared_blocks:
                 memo[_ALONE] = (self.paras[start].core, block.el in sections_inside)
         if self.sections[-1].sectpr is None and not self.sections[-1].paras \
                 and len(self.sections) > 1:
@@ -332,7 +339,7 @@ class DocModel:
         if shape is None:  # per row, per cell: first grid column, tc, cores, places in it
             read = self._rows(tbl, block)
             shape = block.memo[key] = [row.placed(r) for r, row in enumerate(read)]
-            if block.el is tbl and block.raw:  # the block is this table: readers may keep by row
+            if block.raw and (TABLE_CUT in block.memo or block.el is tbl):  # the block is this table
                 block.memo[ROWS] = _offsets(read)
         prefix = f"bảng {t + 1}, "
         paras, index, groups = self.paras, sec.index, self.groups
@@ -378,6 +385,9 @@ class DocModel:
         those of another document anyway (:meth:`_placed_before`), and for a table of
         :data:`ROWS_KEPT` rows or more: a table of a few rows costs little to read, and the
         header table names the unit in each of its rows (kept, they would only fill memory)."""
+        read: tuple[bytes, list[bytes]] | None = block.memo.get(TABLE_CUT) if self._reuse_tables else None
+        if read is not None:
+            return self._rows_read(block, *read)
         trs = list(table_rows(tbl))
         cut = cut_rows(block.raw) if self._reuse_tables and block.raw and len(trs) >= ROWS_KEPT else None
         if cut is None or len(cut[1]) != len(trs):
@@ -405,6 +415,36 @@ class DocModel:
                 self._cores = saved
         found = [row for row in out if row is not None]
         assert len(found) == len(rows)  # (each row found or read)
+        return found
+
+    def _rows_read(self, block: Block, head: bytes, rows: list[bytes]) -> list[Row]:
+        """The rows of a table block left unparsed (:func:`~.opc._table_from_rows`): those read
+        before, and the new ones from the table of their own they were parsed in (a row read
+        before but no longer kept is taken from the block, parsed now)."""
+        out = [_ROWS.get((head, raw)) for raw in rows]
+        own: dict[int, El] = block.memo.pop(ROW_ELEMENTS, {})
+        saved, self._cores = self._cores, {}  # (their cores are kept with the rows, not the block)
+        try:
+            for n, raw in enumerate(rows):
+                if out[n] is None and n in own:
+                    out[n] = _ROWS.put((head, raw), Row(self._cells(own[n], head, raw)))
+        finally:
+            self._cores = saved
+        if any(row is None for row in out):
+            trs = list(table_rows(block.el))
+            for n, raw in enumerate(rows):
+                if out[n] is None:
+                    out[n] = _ROWS.put((head, raw), Row(self._cells(trs[n], head, raw)))
+        return [row for row in out if row is not None]
+
+    def _head_table(self, block: Block) -> El:
+        """A table block left unparsed stands in the document as its head alone (start tag,
+        ``tblPr``, ``tblGrid``), parsed once: what a table's own properties are read from; its
+        rows are :meth:`_rows_read`'s."""
+        found: El | None = block.memo.get(_HEAD_TABLE)
+        if found is None:
+            head, _ = block.memo[TABLE_CUT]
+            found = block.memo[_HEAD_TABLE] = parse_oxml(block.head + head + TABLE_END + TAIL)[0][0]
         return found
 
     def _cells(self, tr: El, head: bytes = b"", raw: bytes = b"") -> list[tuple[int, El, list[Core]]]:

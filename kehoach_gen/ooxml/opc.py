@@ -35,7 +35,7 @@ from lxml import etree
 
 from ..errors import InputError
 from . import cache
-from .element import El, parse_xml
+from .element import El, count, parse_xml
 from .ns import CT_NS, W_NS
 from .package import (
     _LOCAL_HEADER,
@@ -100,10 +100,19 @@ class Block:
     of a body, ``raw`` is the bytes it was parsed from (the key it is cached by) and ``head``
     the start tags of the document and body it was parsed under; else both are b""."""
 
-    el: El
+    _el: El | None
     memo: dict[Any, Any] = field(default_factory=dict)
     raw: bytes = b""
     head: bytes = b""
+
+    @property
+    def el(self) -> El:
+        """Its element; a table read from its rows (:func:`_table_from_rows`) is parsed when first
+        asked for (its bytes are known to parse: every piece of them did, under the same start
+        tags)."""
+        if self._el is None:
+            self._el = parse_oxml(self.head + self.raw + _TAIL)[0][0]
+        return self._el
 
 
 # keyed by (compression method, inflated size, compressed bytes): equal keys inflate equally
@@ -338,8 +347,12 @@ def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
     one element each (the caller parses whole)."""
     found: list[Block | None] = [_BLOCKS.get(b) for b in blocks]
     missing = [n for n, b in enumerate(found) if b is None]
+    tables = [n for n in missing if blocks[n].startswith(b"<w:tbl")]
+    for n in tables:
+        lazy = _table_from_rows(head, blocks[n])
+        found[n] = None if lazy is None else _BLOCKS.put(blocks[n], lazy)
     rest = [n for n in missing if not blocks[n].startswith(b"<w:tbl")]
-    groups = [[n] for n in missing if blocks[n].startswith(b"<w:tbl")] + ([rest] if rest else [])
+    groups = [[n] for n in tables if found[n] is None] + ([rest] if rest else [])
     for group in groups:
         try:
             root = parse_oxml(head + b"".join(blocks[n] for n in group) + _TAIL)
@@ -350,7 +363,62 @@ def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
             return None
         for n, el in zip(group, kids, strict=True):
             found[n] = _BLOCKS.put(blocks[n], Block(el, raw=blocks[n], head=head))
+            if n in tables:
+                _remember_rows(head, blocks[n], el)
     return found  # type: ignore[return-value]
+
+
+# The tags counted in every block before anything is built per paragraph (:mod:`.blocks`)
+COUNTED = ("w:p", "w:r", "w:txbxContent")
+ROWS_KEPT = 8  # the fewest rows of a table read from its rows, whose rows are kept for later tables
+# a table block read from its rows: (its head, its rows' bytes), and the rows parsed for it
+TABLE_CUT, ROW_ELEMENTS = "table cut", "row elements"
+# rows that parsed under (the document's start tags, the table's head), with their counts
+_GOOD_ROWS: cache.LRU[tuple[bytes, bytes, bytes], dict[str, int]] = cache.LRU(
+    8192, budget=16 << 20, weight=lambda k, v: len(k[0]) + len(k[1]) + len(k[2]) + 64)
+
+
+def _remember_rows(head: bytes, raw: bytes, tbl: El) -> None:
+    """Keep the rows of a table just parsed whole as rows that parse (:data:`_GOOD_ROWS`),
+    with their counts, for the tables like it after it."""
+    cut = cut_rows(raw)
+    trs = [el for el in tbl if el.tag == _TR]
+    if cut is not None and len(cut[1]) >= ROWS_KEPT and len(trs) == len(cut[1]):
+        table_head, rows = cut
+        for row, tr in zip(rows, trs, strict=True):
+            _GOOD_ROWS.put((head, table_head, row), {t: count(tr, t) for t in COUNTED})
+
+
+def _table_from_rows(head: bytes, raw: bytes) -> Block | None:
+    """A new table block most of whose rows parsed before under the same document start tags
+    and the same table head (a unit's task table: the city's but for a row or a cell), left
+    unparsed: its new rows alone are parsed (in a table of their own, kept for the reader), its
+    tags counted row by row. None when it is not such a table (it is then parsed whole)."""
+    cut = cut_rows(raw)
+    if cut is None or len(cut[1]) < ROWS_KEPT:
+        return None
+    table_head, rows = cut
+    counts = [_GOOD_ROWS.get((head, table_head, row)) for row in rows]
+    new = [n for n, c in enumerate(counts) if c is None]
+    if len(new) == len(rows):  # like no table before: parsed whole, its rows kept from it
+        return None
+    block = Block(None, raw=raw, head=head)
+    if new:
+        try:
+            root = parse_oxml(head + table_head + b"".join(rows[n] for n in new) + _TABLE_END + _TAIL)
+        except etree.XMLSyntaxError:
+            return None
+        tables = list(root[0]) if len(root) == 1 else []
+        trs = [el for el in tables[0] if el.tag == _TR] if len(tables) == 1 else []
+        if len(trs) != len(new):
+            return None
+        for n, tr in zip(new, trs, strict=True):
+            counts[n] = _GOOD_ROWS.put((head, table_head, rows[n]), {t: count(tr, t) for t in COUNTED})
+        block.memo[ROW_ELEMENTS] = dict(zip(new, trs, strict=True))
+    block.memo[TABLE_CUT] = cut
+    block.memo["counts"] = {t: sum(c[t] for c in counts if c is not None) for t in COUNTED}
+    block.memo["ends sections"] = set()  # (no paragraph of the body's own: a table)
+    return block
 
 
 # ---------------------------------------------------------------------------------------------
@@ -360,7 +428,7 @@ _START = re.compile(rb"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)"
                     rb"(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
 _W_DECL = re.compile(rb"""\sxmlns:w\s*=\s*(["'])""" + re.escape(W_NS.encode()) + rb"\1")
 _BODY_END = re.compile(rb"</w:body>\s*</w:document>\s*\Z")
-_TAIL = b"</w:body></w:document>"
+TAIL = _TAIL = b"</w:body></w:document>"
 _SPACE = b" \t\r\n"
 
 
@@ -472,7 +540,7 @@ def _known_or_cut(xml: bytes, lt: int, limit: int) -> bytes | None:
     return block
 
 
-_TABLE_END = b"</w:tbl>"
+TABLE_END = _TABLE_END = b"</w:tbl>"
 _TR = f"{{{W_NS}}}tr"
 _TABLE_HEAD = (b"w:tblPr", b"w:tblGrid")
 _ROW_HEAD = (b"w:tblPrEx", b"w:trPr")

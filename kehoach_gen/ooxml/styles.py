@@ -359,8 +359,9 @@ class StyleSheet:
                     return [Layer(child(lvl, "pPr"), "định dạng danh sách", "numbering")]
         return []
 
-    def table_borders(self, tbl: El) -> list[str]:
-        """Visible borders of a table (its own, its style's, its cells')."""
+    def table_borders(self, tbl: El, cells: Sequence[El] | None = None) -> list[str]:
+        """Visible borders of a table (its own, its style's, its cells': those of ``cells``, its
+        cells as the document shows them, when given, else those under ``tbl``)."""
         sources = [child(tbl, "tblPr", "tblBorders")] + [
             child(st, "tblPr", "tblBorders")
             for st in self.chain(attr(child(tbl, "tblPr", "tblStyle"), "val"), "table")]
@@ -374,15 +375,18 @@ class StyleSheet:
             el = given.get(_W + side)
             if el is not None and attr(el, "val") not in ("nil", "none", None):
                 sides.append(side)
-        if any(attr(b, "val") not in ("nil", "none", None) for b in _cell_borders(tbl)):
+        if any(attr(b, "val") not in ("nil", "none", None)
+               for b in (_cell_borders(tbl) if cells is None else
+                         (b for tc in cells for b in _cell_borders(tc)))):
             sides.append("ô")
         return sides
 
 
-def _cell_borders(tbl: El) -> Iterator[El]:
-    """The borders each cell of a table (nested tables' too) gives itself: those of the first
-    tcBorders of its first tcPr, found inside libxml2 (most cells have none)."""
-    for borders in tbl.iter(_TC_BORDERS):
+def _cell_borders(el: El) -> Iterator[El]:
+    """The borders each cell under ``el`` (a table, or a cell: nested tables' too) gives
+    itself: those of the first tcBorders of its first tcPr, found inside libxml2 (most cells
+    have none)."""
+    for borders in el.iter(_TC_BORDERS):
         pr = borders.getparent()
         tc = None if pr is None else pr.getparent()
         if tc is not None and pr.tag == _TC_PR and tc.tag == TC and child(tc, "tcPr") is pr \
