@@ -45,15 +45,13 @@ from .opc import (
     RT_STYLES,
     RT_THEME,
     TABLE_CUT,
-    TABLE_END,
-    TAIL,
     XML_PART_TYPES,
     Block,
     Package,
     cut_cells,
     cut_rows,
-    parse_oxml,
     parse_rows,
+    parse_table,
 )
 from .styles import SOLID, ParaProps, RunProps, StyleSheet, TooManyFormats
 from .tables import grid_cells, table_rows
@@ -384,67 +382,53 @@ class DocModel:
         the numbers after it, a department it names. Only when the table's paragraphs may be
         those of another document anyway (:meth:`_placed_before`), and for a table of
         :data:`ROWS_KEPT` rows or more: a table of a few rows costs little to read, and the
-        header table names the unit in each of its rows (kept, they would only fill memory)."""
-        read: tuple[bytes, list[bytes]] | None = block.memo.get(TABLE_CUT) if self._reuse_tables else None
-        if read is not None:
-            return self._rows_read(block, *read)
-        trs = list(table_rows(tbl))
-        cut = cut_rows(block.raw) if self._reuse_tables and block.raw and len(trs) >= ROWS_KEPT else None
-        if cut is None or len(cut[1]) != len(trs):
-            return [Row(self._cells(tr)) for tr in trs]
+        header table names the unit in each of its rows (kept, they would only fill memory).
+
+        A table block left unparsed (:func:`~.opc._table_from_rows`) comes with its new rows
+        parsed in a table of their own; a table parsed whole that is like one read before but
+        for a few rows has those parsed so here. Either way a few rows kept for the tables
+        after it do not keep this block's tree alive whole. Any other new row is read from the
+        block (parsed now, if it was left unparsed), which such rows weigh most of."""
+        trs: list[El] | None = None
+        cut: tuple[bytes, list[bytes]] | None = block.memo.get(TABLE_CUT) if self._reuse_tables else None
+        if cut is None:
+            trs = list(table_rows(tbl))
+            cut = cut_rows(block.raw) if self._reuse_tables and block.raw and len(trs) >= ROWS_KEPT else None
+            if cut is None or len(cut[1]) != len(trs):
+                return [Row(self._cells(tr)) for tr in trs]
         head, rows = cut
         out = [_ROWS.get((head, raw)) for raw in rows]
         new = [n for n, row in enumerate(out) if row is None]
-        if 2 * len(new) >= len(rows):
-            # mostly new: its new rows are read from this block, kept alive by rows that weigh
-            # most of it
-            for n in new:
-                out[n] = _ROWS.put((head, rows[n]), Row(self._cells(trs[n], head, rows[n])))
-        elif new:
-            # like a table read before but for a few rows: those are read in a table of their
-            # own, not from this block, which a few rows kept for later tables would keep
-            # alive whole
-            own = parse_rows(block, head, [rows[n] for n in new])
-            if own is None:
-                return [Row(self._cells(tr)) for tr in trs]
-            saved, self._cores = self._cores, {}  # (their cores are kept with the rows)
-            try:
-                for n, tr in zip(new, own, strict=True):
-                    out[n] = _ROWS.put((head, rows[n]), Row(self._cells(tr, head, rows[n])))
-            finally:
-                self._cores = saved
-        found = [row for row in out if row is not None]
-        assert len(found) == len(rows)  # (each row found or read)
-        return found
-
-    def _rows_read(self, block: Block, head: bytes, rows: list[bytes]) -> list[Row]:
-        """The rows of a table block left unparsed (:func:`~.opc._table_from_rows`): those read
-        before, and the new ones from the table of their own they were parsed in (a row read
-        before but no longer kept is taken from the block, parsed now)."""
-        out = [_ROWS.get((head, raw)) for raw in rows]
         own: dict[int, El] = block.memo.pop(ROW_ELEMENTS, {})
+        if trs is not None and 0 < 2 * len(new) < len(rows):
+            parsed = parse_rows(block.head, head, [rows[n] for n in new])
+            if parsed is None:
+                return [Row(self._cells(tr)) for tr in trs]
+            own = dict(zip(new, parsed, strict=True))
         saved, self._cores = self._cores, {}  # (their cores are kept with the rows, not the block)
         try:
-            for n, raw in enumerate(rows):
-                if out[n] is None and n in own:
-                    out[n] = _ROWS.put((head, raw), Row(self._cells(own[n], head, raw)))
+            for n in new:
+                if n in own:
+                    out[n] = _ROWS.put((head, rows[n]), Row(self._cells(own[n], head, rows[n])))
         finally:
             self._cores = saved
-        if any(row is None for row in out):
-            trs = list(table_rows(block.el))
-            for n, raw in enumerate(rows):
-                if out[n] is None:
-                    out[n] = _ROWS.put((head, raw), Row(self._cells(trs[n], head, raw)))
+        rest = [n for n in new if out[n] is None]
+        if rest:
+            trs = trs if trs is not None else list(table_rows(block.el))
+            for n in rest:
+                out[n] = _ROWS.put((head, rows[n]), Row(self._cells(trs[n], head, rows[n])))
         return [row for row in out if row is not None]
 
     def _head_table(self, block: Block) -> El:
         """A table block left unparsed stands in the document as its head alone (start tag,
         ``tblPr``, ``tblGrid``), parsed once: what a table's own properties are read from; its
-        rows are :meth:`_rows_read`'s."""
+        rows are :meth:`_rows`'s."""
         found: El | None = block.memo.get(_HEAD_TABLE)
         if found is None:
             head, _ = block.memo[TABLE_CUT]
-            found = block.memo[_HEAD_TABLE] = parse_oxml(block.head + head + TABLE_END + TAIL)[0][0]
+            found = parse_table(block.head, head, [])
+            assert found is not None  # (it parsed with the table's rows: see opc)
+            block.memo[_HEAD_TABLE] = found
         return found
 
     def _cells(self, tr: El, head: bytes = b"", raw: bytes = b"") -> list[tuple[int, El, list[Core]]]:

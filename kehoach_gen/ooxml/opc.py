@@ -347,12 +347,12 @@ def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
     one element each (the caller parses whole)."""
     found: list[Block | None] = [_BLOCKS.get(b) for b in blocks]
     missing = [n for n, b in enumerate(found) if b is None]
-    tables = [n for n in missing if blocks[n].startswith(b"<w:tbl")]
-    for n in tables:
-        lazy = _table_from_rows(head, blocks[n])
+    cuts = {n: cut_rows(blocks[n]) for n in missing if blocks[n].startswith(b"<w:tbl")}
+    for n, cut in cuts.items():
+        lazy = _table_from_rows(head, blocks[n], cut)
         found[n] = None if lazy is None else _BLOCKS.put(blocks[n], lazy)
-    rest = [n for n in missing if not blocks[n].startswith(b"<w:tbl")]
-    groups = [[n] for n in tables if found[n] is None] + ([rest] if rest else [])
+    rest = [n for n in missing if n not in cuts]
+    groups = [[n] for n in cuts if found[n] is None] + ([rest] if rest else [])
     for group in groups:
         try:
             root = parse_oxml(head + b"".join(blocks[n] for n in group) + _TAIL)
@@ -363,8 +363,8 @@ def _cached_blocks(head: bytes, blocks: list[bytes]) -> list[Block] | None:
             return None
         for n, el in zip(group, kids, strict=True):
             found[n] = _BLOCKS.put(blocks[n], Block(el, raw=blocks[n], head=head))
-            if n in tables:
-                _remember_rows(head, blocks[n], el)
+            if n in cuts:
+                _remember_rows(head, cuts[n], el)
     return found  # type: ignore[return-value]
 
 
@@ -378,23 +378,26 @@ _GOOD_ROWS: cache.LRU[tuple[bytes, bytes, bytes], dict[str, int]] = cache.LRU(
     8192, budget=16 << 20, weight=lambda k, v: len(k[0]) + len(k[1]) + len(k[2]) + 64)
 
 
-def _remember_rows(head: bytes, raw: bytes, tbl: El) -> None:
-    """Keep the rows of a table just parsed whole as rows that parse (:data:`_GOOD_ROWS`),
-    with their counts, for the tables like it after it."""
-    cut = cut_rows(raw)
+def _remember_rows(head: bytes, cut: tuple[bytes, list[bytes]] | None, tbl: El) -> None:
+    """Keep the rows of a table just parsed whole (``cut``: :func:`cut_rows` of its bytes) as
+    rows that parse (:data:`_GOOD_ROWS`), with their counts, for the tables like it after it."""
     trs = [el for el in tbl if el.tag == _TR]
     if cut is not None and len(cut[1]) >= ROWS_KEPT and len(trs) == len(cut[1]):
         table_head, rows = cut
         for row, tr in zip(rows, trs, strict=True):
-            _GOOD_ROWS.put((head, table_head, row), {t: count(tr, t) for t in COUNTED})
+            _GOOD_ROWS.put((head, table_head, row), _row_counts(tr))
 
 
-def _table_from_rows(head: bytes, raw: bytes) -> Block | None:
+def _row_counts(tr: El) -> dict[str, int]:
+    return {t: count(tr, t) for t in COUNTED}
+
+
+def _table_from_rows(head: bytes, raw: bytes, cut: tuple[bytes, list[bytes]] | None) -> Block | None:
     """A new table block most of whose rows parsed before under the same document start tags
     and the same table head (a unit's task table: the city's but for a row or a cell), left
     unparsed: its new rows alone are parsed (in a table of their own, kept for the reader), its
-    tags counted row by row. None when it is not such a table (it is then parsed whole)."""
-    cut = cut_rows(raw)
+    tags counted row by row (``cut``: :func:`cut_rows` of ``raw``). None when it is not such a
+    table (it is then parsed whole)."""
     if cut is None or len(cut[1]) < ROWS_KEPT:
         return None
     table_head, rows = cut
@@ -404,16 +407,11 @@ def _table_from_rows(head: bytes, raw: bytes) -> Block | None:
         return None
     block = Block(None, raw=raw, head=head)
     if new:
-        try:
-            root = parse_oxml(head + table_head + b"".join(rows[n] for n in new) + _TABLE_END + _TAIL)
-        except etree.XMLSyntaxError:
-            return None
-        tables = list(root[0]) if len(root) == 1 else []
-        trs = [el for el in tables[0] if el.tag == _TR] if len(tables) == 1 else []
-        if len(trs) != len(new):
+        trs = parse_rows(head, table_head, [rows[n] for n in new])
+        if trs is None:
             return None
         for n, tr in zip(new, trs, strict=True):
-            counts[n] = _GOOD_ROWS.put((head, table_head, rows[n]), {t: count(tr, t) for t in COUNTED})
+            counts[n] = _GOOD_ROWS.put((head, table_head, rows[n]), _row_counts(tr))
         block.memo[ROW_ELEMENTS] = dict(zip(new, trs, strict=True))
     block.memo[TABLE_CUT] = cut
     block.memo["counts"] = {t: sum(c[t] for c in counts if c is not None) for t in COUNTED}
@@ -428,7 +426,7 @@ _START = re.compile(rb"<([A-Za-z_][\w.\-]*(?::[A-Za-z_][\w.\-]*)?)"
                     rb"(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*\s*(/?)>")
 _W_DECL = re.compile(rb"""\sxmlns:w\s*=\s*(["'])""" + re.escape(W_NS.encode()) + rb"\1")
 _BODY_END = re.compile(rb"</w:body>\s*</w:document>\s*\Z")
-TAIL = _TAIL = b"</w:body></w:document>"
+_TAIL = b"</w:body></w:document>"
 _SPACE = b" \t\r\n"
 
 
@@ -540,7 +538,7 @@ def _known_or_cut(xml: bytes, lt: int, limit: int) -> bytes | None:
     return block
 
 
-TABLE_END = _TABLE_END = b"</w:tbl>"
+_TABLE_END = b"</w:tbl>"
 _TR = f"{{{W_NS}}}tr"
 _TABLE_HEAD = (b"w:tblPr", b"w:tblGrid")
 _ROW_HEAD = (b"w:tblPrEx", b"w:trPr")
@@ -593,18 +591,25 @@ def _cut_children(raw: bytes, name: bytes, heads: tuple[bytes, ...], item: bytes
         pos = end
 
 
-def parse_rows(block: Block, table_head: bytes, rows: list[bytes]) -> list[El] | None:
-    """``rows`` of a table of ``block`` parsed on their own, in a table of their own with the
-    same head (start tag, ``tblPr``, ``tblGrid``), under the same document start tags: elements
-    that keep alive no more than these rows. None when they do not parse so."""
+def parse_table(head: bytes, table_head: bytes, rows: list[bytes]) -> El | None:
+    """A table of ``table_head`` (start tag, ``tblPr``, ``tblGrid``) holding ``rows`` alone,
+    parsed on its own under the document start tags ``head``: elements that keep alive no more
+    than these rows (with none, the table's own properties alone). None when it does not parse
+    into one table of these rows."""
     try:
-        root = parse_oxml(block.head + table_head + b"".join(rows) + _TABLE_END + _TAIL)
+        root = parse_oxml(head + table_head + b"".join(rows) + _TABLE_END + _TAIL)
     except etree.XMLSyntaxError:
         return None
     tables = list(root[0]) if len(root) == 1 else []
-    found = list(tables[0]) if len(tables) == 1 else []
-    found = [el for el in found if el.tag == _TR]
-    return found if len(found) == len(rows) else None
+    if len(tables) != 1 or sum(1 for el in tables[0] if el.tag == _TR) != len(rows):
+        return None
+    return tables[0]
+
+
+def parse_rows(head: bytes, table_head: bytes, rows: list[bytes]) -> list[El] | None:
+    """The row elements of :func:`parse_table`."""
+    tbl = parse_table(head, table_head, rows)
+    return None if tbl is None else [el for el in tbl if el.tag == _TR]
 
 
 def _remember_cut(block: bytes) -> None:
