@@ -263,11 +263,17 @@ def vary_profiles(paths: Sequence[Path]) -> int:
         kept = [t.id for t in tasks if t.applies_to(profile.level)]
         task = kept[i % len(kept)]
         used.add(task)
-        text = path.read_text(encoding="utf-8")
-        drop = f"\noverrides:\n  {task}:\n    drop: true\n"
-        changed = text.replace("\noverrides: {}\n", drop, 1)
-        path.write_text(changed if changed != text else text.rstrip("\n") + "\n" + drop, encoding="utf-8")
+        _set_mapping(path, "overrides", f"\n  {task}:\n    drop: true")
     return len(used)
+
+
+def _set_mapping(path: Path, key: str, body: str) -> None:
+    """Give a profile's top-level ``key`` the YAML mapping ``body`` (its indented lines): in
+    place of its ``key: {}`` line, or at the end when it has none."""
+    text = path.read_text(encoding="utf-8")
+    line = f"\n{key}:{body}\n"
+    changed = text.replace(f"\n{key}: {{}}\n", line, 1)
+    path.write_text(changed if changed != text else text.rstrip("\n") + line, encoding="utf-8")
 
 
 # roles a unit names its own way (rename_departments), with the start of its names
@@ -286,11 +292,8 @@ def rename_departments(paths: Sequence[Path]) -> None:
         profile, _ = load_profile(path, city)
         if profile.departments:
             raise SystemExit(f"{path}: already names its departments")
-        names = "".join(f'\n  {role}: "{start} số {i + 1}"' for role, start in RENAMED.items())
-        text = path.read_text(encoding="utf-8")
-        changed = text.replace("\ndepartments: {}\n", f"\ndepartments:{names}\n", 1)
-        path.write_text(changed if changed != text else text.rstrip("\n") + f"\ndepartments:{names}\n",
-                        encoding="utf-8")
+        _set_mapping(path, "departments",
+                     "".join(f'\n  {role}: "{start} số {i + 1}"' for role, start in RENAMED.items()))
 
 
 # -- one measured process ----------------------------------------------------------------------
