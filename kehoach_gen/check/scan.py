@@ -240,16 +240,18 @@ def _remember_new_blocks(doc: DocModel, memo_key: Any, value: Callable[[Para], A
         prepare(paras)
     for span, rows in asked:
         if rows is None:
-            span.block.memo[memo_key] = tuple(
-                tuple((k, found) for k, p in enumerate(paras) if (found := value(p)))
-                for paras in (doc.paras[span.start:span.end],
-                              doc.extra[span.extra_start:span.extra_end]))
+            span.block.memo[memo_key] = (_found(doc.paras[span.start:span.end], value),
+                                         _found(doc.extra[span.extra_start:span.extra_end], value))
             continue
         for row, at, n in rows:
-            row.memo[memo_key] = tuple((k, found) for k, p in enumerate(
-                doc.paras[span.start + at:span.start + at + n]) if (found := value(p)))
+            row.memo[memo_key] = _found(doc.paras[span.start + at:span.start + at + n], value)
         span.block.memo[memo_key] = (tuple((at + k, found) for row, at, _ in span.block.memo[ROWS]
                                            for k, found in row.memo[memo_key]), ())
+
+
+def _found(paras: list[Para], value: Callable[[Para], Any]) -> tuple[tuple[int, Any], ...]:
+    """(offset, value) for each of ``paras`` whose value is not empty."""
+    return tuple((k, found) for k, p in enumerate(paras) if (found := value(p)))
 
 
 def _remembered(doc: DocModel, memo_key: Any, which: int) -> Iterator[tuple[Para, Any]]:
