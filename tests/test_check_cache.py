@@ -632,3 +632,28 @@ def test_a_table_read_from_its_rows_is_read_whole_in_a_document_with_a_text_box(
     assert block is not None and block._el is None
     assert _findings(boxed) == alone
     assert block._el is not None  # (parsed whole for the document with a text box)
+
+
+def test_a_table_parsed_whole_but_like_one_read_before_keeps_its_new_rows_apart() -> None:
+    """When the table is parsed whole (opc no longer knows its rows parse: another document's
+    start tags, or forgotten) yet the reader still keeps most of its rows, the few new ones
+    are read in a table of their own all the same: kept for later tables, they keep alive
+    that table only."""
+    from kehoach_gen.ooxml import document, opc
+    from kehoach_gen.ooxml.tables import table_rows
+
+    before, moved, added = _moved_tasks()
+    cache.clear()
+    check_document(before)
+    opc._GOOD_ROWS.clear()
+    assert _findings(moved) == _alone_findings(moved)
+    block = _table_block(moved)
+    assert block is not None and block._el is not None  # (parsed whole this time)
+    doc = document.DocModel(_package(moved))
+    new = next(p for p in doc.paras if p.text == added)
+    assert new.core.tbl is not None and len(list(table_rows(new.core.tbl))) == 1
+
+
+def _alone_findings(data: bytes) -> list[tuple[str, str, str, str]]:
+    with cache.disabled():
+        return _findings(data)
