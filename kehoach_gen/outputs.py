@@ -20,7 +20,7 @@ from typing import Literal
 
 from .errors import InputError, OutputError, Problem, rel
 from .files import atomic_write
-from .render import PROP_CONTENT, document_digest, read_properties
+from .render import PROP_CONTENT, is_unchanged
 from .spelling import slug
 
 PROP_INPUTS = "kehoach-gen:inputs"
@@ -75,10 +75,8 @@ def existing_state(path: Path) -> tuple[State, dict[str, str]]:
         data = path.read_bytes()
     except OSError as exc:
         raise OutputError(f"{rel(path)}: không đọc được tệp đã có: {exc.strerror}") from None
-    props = read_properties(data)
-    if props.get(PROP_CONTENT) and props[PROP_CONTENT] == document_digest(data):
-        return "ours", props
-    return "edited", props
+    unchanged, props = is_unchanged(data)
+    return ("ours" if unchanged else "edited"), props
 
 
 def beside(path: Path, suffix: str = NEW_SUFFIX) -> Path:

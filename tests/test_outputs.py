@@ -3,8 +3,11 @@ edits never lost (kept beside, or moved aside and said so)."""
 
 from __future__ import annotations
 
+import io
 import os
 import stat
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
@@ -98,19 +101,81 @@ def test_force_over_a_hand_edit_says_so_and_keeps_the_edit_aside(project: Projec
     assert "Ghi chú của văn phòng" not in "\n".join(p.text for p in docx.Document(str(out / "tan_an.docx")).paragraphs)
 
 
-def test_regenerating_over_its_own_plan_reads_and_hashes_that_plan_once(
+def test_regenerating_over_its_own_plan_knows_it_without_inflating_it(
         project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Telling a person's edit from our own file hashes every part of it (about 1 MB): done once
-    per unit, not again when the new file is placed."""
-    from kehoach_gen import outputs
+    """A plan still as kehoach-gen wrote it is known by the hash of its parts as packed (about
+    40 KB), read once per unit; its megabyte of XML is never inflated and hashed."""
+    from kehoach_gen.render import properties
 
     profile = write(tmp_path / "tan_an.yaml", MINI_PROFILE)
     first = generate_unit(project, profile, tmp_path / "out")
     assert first.status == "written"
-    hashed: list[int] = []
-    real = outputs.document_digest
-    monkeypatch.setattr(outputs, "document_digest", lambda data: hashed.append(len(data)) or real(data))
+    packed: list[int] = []
+    inflated: list[int] = []
+    real_packing, real_digest = properties.archive_packing, properties.document_digest
+    monkeypatch.setattr(properties, "archive_packing",
+                        lambda zf, data, skip: packed.append(len(data)) or real_packing(zf, data, skip))
+    monkeypatch.setattr(properties, "document_digest", lambda data: inflated.append(len(data)) or real_digest(data))
     again = generate_unit(project, profile, tmp_path / "out", force=True)
     assert again.status in ("updated", "unchanged", "written") and again.output == first.output
-    assert len(hashed) == 1
+    assert len(packed) == 1 and inflated == []
     assert not list((tmp_path / "out").glob(f"*{EDITED_SUFFIX}*"))  # still known as ours
+
+
+def _rezipped(data: bytes, change: Callable[[str, bytes], bytes] = lambda name, part: part, *,
+              level: int = 9) -> bytes:
+    """``data`` written again part by part, as another program saves it (other compression)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as dst:
+        for name in src.namelist():
+            dst.writestr(name, change(name, src.read(name)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("case", "expected", "inflates"), [
+    ("as written", "ours", False),
+    ("saved again, same content", "ours", True),      # other compressed bytes: the content decides
+    ("its document properties changed", "ours", True),  # core.xml is not content
+    ("a word changed", "edited", True),
+    ("a part added", "edited", True),
+    ("packing record of another file", "edited", True),
+])
+def test_a_plan_is_ours_exactly_when_its_content_is_as_written(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, case: str, expected: str,
+        inflates: bool) -> None:
+    from kehoach_gen import outputs
+    from kehoach_gen.render import properties
+
+    profile = write(tmp_path / "tan_an.yaml", MINI_PROFILE)
+    target = generate_unit(project, profile, tmp_path / "out").output
+    assert target is not None
+    data = target.read_bytes()
+    word = "Chỉ đạo chung".encode()
+    assert word in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    if case == "saved again, same content":
+        data = _rezipped(data)
+    elif case == "its document properties changed":
+        data = _rezipped(data, lambda name, part: part.replace(b"</cp:coreProperties>",
+                                                               b"<dc:title>Ban sua</dc:title></cp:coreProperties>")
+                         if name == "docProps/core.xml" else part, level=1)
+    elif case == "a word changed":
+        data = _rezipped(data, lambda name, part: part.replace(word, "Chỉ đạo".encode()))
+    elif case == "a part added":
+        grown = io.BytesIO(data)
+        with zipfile.ZipFile(grown, "a") as z:
+            z.writestr("customXml/item9.xml", "<a/>")
+        data = grown.getvalue()
+    elif case == "packing record of another file":  # same recorded content hash, other parts
+        other = _rezipped(data, lambda name, part: part.replace(word, "Chỉ đạo".encode()) if name == "word/document.xml"
+                          else part)
+        props = zipfile.ZipFile(io.BytesIO(data)).read(properties.CUSTOM_PROPS)
+        data = _rezipped(other, lambda name, part: props if name == properties.CUSTOM_PROPS else part)
+    target.write_bytes(data)
+    inflated: list[int] = []
+    real = properties.document_digest
+    monkeypatch.setattr(properties, "document_digest", lambda d: inflated.append(len(d)) or real(d))
+    state, props = outputs.existing_state(target)
+    assert state == expected
+    assert props[properties.PROP_CONTENT]
+    assert bool(inflated) == inflates

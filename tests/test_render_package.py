@@ -6,8 +6,11 @@ import hashlib
 import importlib.util
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from kehoach_gen.adapt import UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
@@ -114,3 +117,22 @@ def test_make_templates_writes_the_same_file_as_the_template_and_its_shipped_cop
     module.OUT, module.SHIPPED = tmp_path / "templates" / "ke_hoach.docx", tmp_path / "data" / "ke_hoach.docx"
     assert module.main() == 0
     assert module.OUT.read_bytes() == module.SHIPPED.read_bytes() == TEMPLATE_PATH.read_bytes()
+
+
+@pytest.mark.parametrize("with_isal", [True, False])
+def test_the_parts_that_change_deflate_to_the_same_bytes_with_or_without_isal(
+        monkeypatch: pytest.MonkeyPatch, with_isal: bool) -> None:
+    """ISA-L when its wheel is installed, zlib where it cannot be imported: either way a valid
+    archive whose parts inflate to what was rendered."""
+    from kehoach_gen.render import package
+
+    if not with_isal:
+        monkeypatch.setattr(package, "_isal_zlib", None)
+    else:
+        assert package._isal_zlib is not None  # a dependency: installed with kehoach-gen
+    found = TEMPLATE.render_document(mini())
+    zf = zipfile.ZipFile(io.BytesIO(found.data))
+    assert zf.testzip() is None
+    for deflated, part in found.parts:
+        assert zlib.decompress(deflated, -15) == part
+    assert document_digest(found.data) == found.digest

@@ -16,8 +16,8 @@ properties and the content hash), :mod:`.package` (reading and writing the zip),
 from __future__ import annotations
 
 from .context import CONTEXT_NAMES, context
-from .properties import CUSTOM_PROPS, PROP_CONTENT, document_digest, read_properties
+from .properties import CUSTOM_PROPS, PROP_CONTENT, PROP_PACKING, document_digest, is_unchanged, read_properties
 from .template import CompiledTemplate, compile_template, template_tag_problems
 
-__all__ = ["CONTEXT_NAMES", "CUSTOM_PROPS", "PROP_CONTENT", "CompiledTemplate", "compile_template", "context",
-           "document_digest", "read_properties", "template_tag_problems"]
+__all__ = ["CONTEXT_NAMES", "CUSTOM_PROPS", "PROP_CONTENT", "PROP_PACKING", "CompiledTemplate", "compile_template",
+           "context", "document_digest", "is_unchanged", "read_properties", "template_tag_problems"]

@@ -33,10 +33,11 @@ from . import notes as footnotes
 from . import sandbox
 from .context import CONTEXT_NAMES, VIEW_TYPES, RowGeometry, context
 from .layout import RULE_MARK, Rule, drop_last_section, mark_rules, row_geometry
-from .package import Entry, PackageError, deflate, parse_xml, read_parts, write_zip
+from .package import Entry, PackageError, deflate, packing_digest, parse_xml, read_parts, write_zip
 from .properties import (
     CUSTOM_PROPS,
     PROP_CONTENT,
+    PROP_PACKING,
     UNHASHED,
     custom_xml,
     with_custom_content_type,
@@ -187,11 +188,16 @@ class _Variant:
             h.update(files[name] if name in files else self.data[name])
         return h.hexdigest()
 
-    def parts(self, files: Mapping[str, bytes]) -> list[tuple[Entry, bytes]]:
+    def parts(self, files: Mapping[str, bytes], packed: Mapping[str, Entry]) -> list[tuple[Entry, bytes]]:
         """Each part of the document, in order, deflated and as it is (``files``: the parts
-        that change, deflated now; the others were deflated once)."""
-        return [(deflate(n, files[n], fast=True), files[n]) if n in files
-                else (self.entries[n], self.data[n]) for n in self.order]
+        that change, deflated in ``packed``; the others were deflated once)."""
+        return [(packed[n], files[n]) if n in files else (self.entries[n], self.data[n]) for n in self.order]
+
+    def packing(self, packed: Mapping[str, Entry]) -> str:
+        """The :func:`~.package.packing_digest` of every part but the properties, in order
+        (``packed``: the parts that change, deflated)."""
+        return packing_digest((packed[n] if n in packed else self.entries[n]).fingerprint
+                              for n in self.order if n != CUSTOM_PROPS)
 
 
 class CompiledTemplate:
@@ -365,7 +371,8 @@ class CompiledTemplate:
 
         ``properties`` are recorded as custom document properties, together with
         :data:`PROP_CONTENT`, the hash of the document's content, by which a later run tells
-        whether a person edited the file.
+        whether a person edited the file, and :data:`PROP_PACKING`, the hash of its other parts
+        as packed, by which it tells so without inflating them.
         """
         xml, used = self._document(plan)
         variant, files = self._plain, {}
@@ -382,10 +389,13 @@ class CompiledTemplate:
                                    "một mình trong đoạn, dòng của bảng") from None
             self._xml_checked = True
         digest = variant.digest(files)
+        packed = {name: deflate(name, data, fast=True) for name, data in files.items()}
         props = dict(properties or {})
         props[PROP_CONTENT] = digest
+        props[PROP_PACKING] = variant.packing(packed)
         files[CUSTOM_PROPS] = custom_xml(props).encode("utf-8")
-        parts = variant.parts(files)
+        packed[CUSTOM_PROPS] = deflate(CUSTOM_PROPS, files[CUSTOM_PROPS], fast=True)
+        parts = variant.parts(files, packed)
         return Rendered(write_zip([entry for entry, _ in parts]), digest,
                         tuple((entry.data, data) for entry, data in parts))
 
