@@ -30,6 +30,7 @@ from .model import (
     RoleDuty,
     Section,
     Task,
+    TaskOverride,
     TaskWording,
     UnitProfile,
     pick,
@@ -38,7 +39,7 @@ from .numbering import BLANK, alpha, format_date_line, format_number, label, rom
 from .placeholders import PlaceholderError
 from .roles import RoleBook
 from .signing import lines as signer_lines
-from .tasklists import Made, TaskLists
+from .tasklists import Made, TaskLists, TaskRows
 from .validate import level_of, profile_problems
 
 FOOTNOTE_RE = re.compile(r"\[\^([A-Za-z0-9_\-]+)\]")
@@ -177,6 +178,30 @@ class _Block:
 
 
 TASK_LISTS = TaskLists()
+TASK_ROWS = TaskRows()  # by what a row is made from (see _Adapter.task_row)
+
+
+def _marked(row: Row) -> bool:
+    """Whether a text of ``row`` carries a footnote marker."""
+    return "[^" in row.text or any("[^" in t for f in (row.lead, row.coop, row.outputs, row.deadline) for t in f)
+
+# Rows equal in value are one object: what is made from a row is kept for that very object
+# (its view, render.context.ROW_VIEWS, and what the template wrote for it, render.template.
+# ItemBodies), so a row that an earlier unit had too, word for word, is written once, whatever
+# else in its unit's list differs (a task dropped, a department named another way). Bounded:
+# past ROWS_KEPT rows it starts again.
+ROWS: dict[Row, Row] = {}
+ROWS_KEPT = 8192
+
+
+def _same(row: Row) -> Row:
+    """The row equal to ``row`` made before, else ``row`` itself, kept."""
+    found = ROWS.get(row)
+    if found is None:
+        if len(ROWS) >= ROWS_KEPT:
+            ROWS.clear()
+        found = ROWS[row] = row
+    return found
 
 
 def _kind(a: _Adapter) -> tuple[Any, ...]:
@@ -243,10 +268,31 @@ class _Adapter:
 
     def task_row(self, entry: _Entry, number: str, kind: Literal["task", "section_task"],
                  shared: dict[str, tuple[str, ...]]) -> Row | None:
+        """The row of ``entry`` numbered ``number`` (None when the unit drops it): given again
+        when an earlier unit made it from the same task, override, number and shared fields and
+        its texts read the same values there (:data:`TASK_ROWS`)."""
         task = entry.task
         override = self.p.overrides.get(task.id)
         if override is not None and override.drop:
             return None
+        key = (self.level, self.draft, entry.loc, number, kind, tuple(shared.items()),
+               id(task) if entry.source == "city" else task.model_dump_json(),
+               override.model_dump_json() if override is not None else None)
+        found: Row | None = TASK_ROWS.find(key, self.city, self.book)
+        if found is not None:
+            return found
+        notes = len(self.footnotes)
+        uses = self.book.start()
+        try:
+            row = self._task_row(entry, task, override, number, kind, shared)
+        finally:
+            self.book.stop()
+        if len(self.footnotes) == notes and not _marked(row):  # a row with a footnote is made each time
+            TASK_ROWS.keep(key, self.city, uses, self.book, row)
+        return row
+
+    def _task_row(self, entry: _Entry, task: Task, override: TaskOverride | None, number: str,
+                  kind: Literal["task", "section_task"], shared: dict[str, tuple[str, ...]]) -> Row:
         layers: list[tuple[Loc, Task | TaskWording]] = [((*entry.loc, *sub), w) for sub, w in task.layers(self.level)]
         if override is not None:
             layers.append((("overrides", task.id), override))
@@ -258,7 +304,7 @@ class _Adapter:
         # a body does not cooperate with itself: drop coop entries that lead (after mapping)
         leading = {_key(x) for x in fields["lead"]}
         fields["coop"] = tuple(c for c in fields["coop"] if _key(c) not in leading)
-        return Row(kind=kind, number=number, text=self.text(text_loc, text), task_id=task.id, **fields)
+        return _same(Row(kind=kind, number=number, text=self.text(text_loc, text), task_id=task.id, **fields))
 
     def _entries(self, container: Group | Section, loc: Loc) -> list[_Entry]:
         out = [_Entry((*loc, "tasks", i), t, "city") for i, t in enumerate(container.tasks)]
@@ -294,10 +340,10 @@ class _Adapter:
         found = TASK_LISTS.find(kind, self.city, self.book)
         if found is not None:
             self.footnotes = dict(found.footnotes)
-            return found.blocks
+            return list(found.value)
         with self.book.tracking() as uses:
             out = self._make_blocks()
-        TASK_LISTS.keep(kind, Made(self.city, uses, uses.of(self.book), out, dict(self.footnotes)))
+        TASK_LISTS.keep(kind, Made.of(self.city, uses, self.book, tuple(out), self.footnotes))
         return out
 
     def _make_blocks(self) -> list[_Block]:
@@ -508,16 +554,16 @@ def _rows(blocks: list[_Block]) -> list[Row]:
     rows: list[Row] = []
     for block in blocks:
         if block.title:
-            rows.append(Row(kind="group", number=block.number, text=block.title))
-        rows.extend(Row(kind="note", number="", text=t) for t in block.intro)
+            rows.append(_same(Row(kind="group", number=block.number, text=block.title)))
+        rows.extend(_same(Row(kind="note", number="", text=t)) for t in block.intro)
         rows.extend(block.tasks)
         for child in block.children:
             if child.task is not None:
                 rows.append(child.task)
                 continue
             title = child.title + (f" ({len(child.tasks):02d} nhiệm vụ)" if child.count else "")
-            rows.append(Row(kind="section", number=child.number, text=title))
-            rows.extend(Row(kind="note", number="", text=t) for t in child.intro)
+            rows.append(_same(Row(kind="section", number=child.number, text=title)))
+            rows.extend(_same(Row(kind="note", number="", text=t)) for t in child.intro)
             rows.extend(child.tasks)
     return rows
 

@@ -47,14 +47,16 @@ class RoleCycle(Exception):
 
 
 class _Recording(dict[str, Any]):
-    """Placeholder values that note which of them a text reads."""
+    """Placeholder values that note which of them a text reads, in each :meth:`RoleBook.tracking`
+    block open."""
 
-    def __init__(self, values: dict[str, Any], used: set[str]):
+    def __init__(self, values: dict[str, Any]):
         super().__init__(values)
-        self.used = used
+        self.open: list[set[str]] = []
 
     def __getitem__(self, key: str) -> Any:
-        self.used.add(key)
+        for used in self.open:
+            used.add(key)
         return super().__getitem__(key)
 
 
@@ -71,6 +73,10 @@ class Uses:
         return (tuple((n, book.values[n]) for n in sorted(self.names)),
                 tuple((r, book.names(r)) for r in sorted(self.roles)))
 
+    def key(self) -> tuple[frozenset[str], frozenset[str]]:
+        """These names and roles, as a key: equal for what read the same."""
+        return frozenset(self.names), frozenset(self.roles)
+
 
 class RoleBook:
     """The words of one unit (its level, its profile): placeholder values and role names."""
@@ -83,18 +89,51 @@ class RoleBook:
         self._cache: dict[str, tuple[RoleText, ...]] = {}
         self._names: dict[str, tuple[str, ...]] = {}
         self._busy: set[str] = set()
-        self.values: dict[str, Any] = unit_values(city, profile, level)
-        self._uses: Uses | None = None
+        self.values = _Recording(unit_values(city, profile, level))
+        self._open: list[Uses] = []
+        self._reads: dict[tuple[frozenset[str], frozenset[str]], tuple[Any, ...]] = {}
 
     @contextmanager
     def tracking(self) -> Iterator[Uses]:
-        """Note every placeholder value and role name read inside the ``with`` block."""
-        uses = Uses()
-        values, self.values, self._uses = self.values, _Recording(self.values, uses.names), uses
+        """Note every placeholder value and role name read inside the ``with`` block (and in
+        the blocks it is in, when nested)."""
+        uses = self.start()
         try:
             yield uses
         finally:
-            self.values, self._uses = values, None
+            self.stop()
+
+    def start(self) -> Uses:
+        """Open a :meth:`tracking` block by hand (closed by :meth:`stop`): no generator, for the
+        one made around every task row."""
+        uses = Uses()
+        self._open.append(uses)
+        self.values.open.append(uses.names)
+        return uses
+
+    def stop(self) -> None:
+        """Close the last block :meth:`start` opened."""
+        self._open.pop()
+        self.values.open.pop()
+
+    def note(self, uses: Uses) -> None:
+        """Count ``uses`` (what something given again had read) as read now, in every
+        :meth:`tracking` block open."""
+        for outer in self._open:
+            outer.names |= uses.names
+            outer.roles |= uses.roles
+
+    def reads(self, key: tuple[frozenset[str], frozenset[str]], uses: Uses) -> tuple[Any, ...]:
+        """``uses.of(self)`` (``key``: ``uses.key()``), worked out once per unit: the many
+        things made before that read the same names are compared with one value."""
+        found = self._reads.get(key)
+        if found is None:  # comparing is not reading: nothing open notes it (note() does, on a match)
+            opened, self._open, self.values.open = (self._open, self.values.open), [], []
+            try:
+                found = self._reads[key] = uses.of(self)
+            finally:
+                self._open, self.values.open = opened
+        return found
 
     def fill(self, text: str) -> str:
         """``text`` with its placeholders filled for this unit (PlaceholderError if it cannot)."""
@@ -102,8 +141,8 @@ class RoleBook:
 
     def names(self, key: str) -> tuple[str, ...]:
         """The unit's names for role ``key``, filled (empty when the role is dropped)."""
-        if self._uses is not None:
-            self._uses.roles.add(key)
+        for uses in self._open:
+            uses.roles.add(key)
         got = self._names.get(key)
         if got is None:
             if key in self._busy:  # a role's name that says vai_tro() of itself

@@ -11,7 +11,7 @@ import yaml
 from kehoach_gen import adapt as adapt_module
 from kehoach_gen.adapt import UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
-from kehoach_gen.tasklists import TaskLists
+from kehoach_gen.tasklists import TaskLists, TaskRows
 
 from .conftest import MINI_CITY, MINI_PROFILE
 
@@ -40,21 +40,27 @@ def profile(**changes: Any) -> UnitProfile:
     return UnitProfile.model_validate(data)
 
 
+def _forget() -> None:
+    adapt_module.TASK_LISTS.clear()
+    adapt_module.TASK_ROWS.clear()
+    adapt_module.ROWS.clear()
+
+
 @pytest.fixture(autouse=True)
 def fresh_memo() -> Iterator[None]:
-    adapt_module.TASK_LISTS.clear()
+    _forget()
     yield
-    adapt_module.TASK_LISTS.enabled = True
-    adapt_module.TASK_LISTS.clear()
+    adapt_module.TASK_LISTS.enabled = adapt_module.TASK_ROWS.enabled = True
+    _forget()
 
 
 def alone(c: CityTemplate, p: UnitProfile, draft: bool = False) -> UnitPlan:
     """The plan made with nothing remembered from another unit."""
-    adapt_module.TASK_LISTS.enabled = False
+    adapt_module.TASK_LISTS.enabled = adapt_module.TASK_ROWS.enabled = False
     try:
         return adapt(c, p, draft=draft)
     finally:
-        adapt_module.TASK_LISTS.enabled = True
+        adapt_module.TASK_LISTS.enabled = adapt_module.TASK_ROWS.enabled = True
 
 
 @pytest.mark.parametrize("layout", ["appendix", "inline"])
@@ -90,17 +96,20 @@ def test_a_department_renamed_in_one_profile_changes_only_that_units_list() -> N
     assert after.tasks() == before.tasks()
 
 
-def test_the_memo_is_bounded() -> None:
+def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     c = city()
-    small = TaskLists(size=2, per_kind=1)
-    adapt_module.TASK_LISTS, saved = small, adapt_module.TASK_LISTS
-    try:
-        for u in UNITS:
-            adapt(c, profile(**u))
-        assert len(small._kinds) <= 2
-        assert all(len(v) <= 1 for v in small._kinds.values())
-    finally:
-        adapt_module.TASK_LISTS = saved
+    small, rows = TaskLists(size=2, per_kind=1), TaskRows(size=3, per_key=1)
+    monkeypatch.setattr(adapt_module, "TASK_LISTS", small)
+    monkeypatch.setattr(adapt_module, "TASK_ROWS", rows)
+    monkeypatch.setattr(adapt_module, "ROWS_KEPT", 5)
+    profiles = [profile(**u) for u in UNITS]
+    plans = [adapt(c, p) for p in profiles]
+    assert len(small._kinds) <= 2
+    assert all(len(v) <= 1 for v in small._kinds.values())
+    assert 0 < len(rows._keys) <= 3
+    assert all(len(r.rows) <= 1 for readings in rows._keys.values() for r in readings)
+    assert 0 < len(adapt_module.ROWS) <= 5
+    assert plans == [alone(c, p) for p in profiles]
 
 
 def test_a_row_view_is_made_again_when_its_footnotes_differ() -> None:
@@ -117,3 +126,65 @@ def test_a_row_view_is_made_again_when_its_footnotes_differ() -> None:
     before = {v.row.task_id: v for v in first}
     assert views[marked.task_id] is not before[marked.task_id]
     assert views[marked.task_id].rich != before[marked.task_id].rich
+
+
+def _made_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The task ids of the rows made (not given again) from now on."""
+    made: list[str] = []
+    real = adapt_module._Adapter._task_row
+
+    def counting(self: Any, entry: Any, *args: Any) -> Any:
+        made.append(entry.task.id)
+        return real(self, entry, *args)
+
+    monkeypatch.setattr(adapt_module._Adapter, "_task_row", counting)
+    return made
+
+
+def test_a_unit_that_drops_a_task_makes_only_the_rows_it_numbers_otherwise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its list is its own (another kind of unit), but each row an earlier unit had, with the
+    same number and words, is that unit's row: only the rows numbered anew after the dropped
+    task are filled."""
+    c = city()
+    first = adapt(c, profile())
+    made = _made_rows(monkeypatch)
+    drops = profile(name="Kiến Thụy", overrides={"B01": {"drop": True}})
+    plan = adapt(c, drops)
+    numbers = {r.task_id: r.number for r in first.tasks()}
+    renumbered = [r.task_id for r in plan.tasks() if r.number != numbers[r.task_id]]
+    assert renumbered and made == renumbered
+    assert "B01" not in [r.task_id for r in plan.tasks()]
+    for row in plan.tasks():
+        if row.task_id not in renumbered:
+            assert any(row is r for r in first.tasks())
+    monkeypatch.undo()
+    assert plan == alone(c, drops)
+
+
+def test_a_list_made_of_rows_given_again_knows_what_those_rows_read() -> None:
+    """A list kept for a kind of unit says which names its rows read, the rows given again too:
+    a unit of that kind that calls one of those bodies otherwise never gets the list."""
+    c = city()
+    adapt(c, profile())
+    dropped = {"B02": {"drop": True}}
+    adapt(c, profile(name="Kiến Thụy", overrides=dropped))  # group A's rows: the first unit's
+    own = profile(name="An Lão", overrides=dropped, departments={"cong_an": "Công an xã An Lão"})
+    plan = adapt(c, own)
+    assert "Công an xã An Lão" in {name for r in plan.tasks() for name in (*r.lead, *r.coop)}
+    assert plan == alone(c, own)
+
+
+def test_rows_equal_in_value_are_one_object_and_have_one_view() -> None:
+    """What a unit's table shares word for word with an earlier unit's (group and section
+    titles, rows before a dropped task) is the same rows, so their views and what the template
+    wrote for them are made once."""
+    from kehoach_gen.render.context import context
+
+    c = city()
+    first = adapt(c, profile())
+    other = adapt(c, profile(name="Kiến Thụy", overrides={"B02": {"drop": True}}))
+    shared = [r for r in other.rows() if r in first.rows()]
+    assert {r.kind for r in shared} >= {"group", "section", "task"}
+    assert all(any(r is s for s in first.rows()) for r in shared)
+    views = {id(v.row): v for v in context(first)["appendix"].rows}
+    assert all(views[id(v.row)] is v for v in context(other)["appendix"].rows if v.row in shared)
