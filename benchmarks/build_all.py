@@ -1,7 +1,7 @@
 """Benchmark: build all 114 Hải Phòng units, against a fair docxtpl loop, side by side in one run.
 
     python benchmarks/build_all.py [--repeat 5] [--units N]
-        [--parts naive,build,check,varied,renamed,noop,memory,generate]
+        [--parts naive,build,check,varied,renamed,update,noop,memory,generate]
 
 The 114 profiles come from the official list (``init_units("Hải Phòng", …)``), each given a
 signer's name. Every measurement is a fresh process (Python's start, the imports, reading the
@@ -22,6 +22,11 @@ exit, its CPU time and the peak RSS of the process and of each worker it forks t
   tables differ, as real units' do (the blank profiles give every unit of a level the same table);
 - renamed: the same units, each naming three departments its own way (:func:`rename_departments`),
   with and without the check, J = 1 and 2: most task rows differ in a cell;
+- update: the justice department's run after the city template changes (:func:`changed_city`:
+  a phrase of the closing paragraph reworded). Before each timed run the folder holds every unit's plan made
+  from the template as it was (copied in, untimed); ``kehoach-gen build`` (no ``--force``) then
+  reads each plan there, knows it as its own, and writes the new one over it. With and without
+  the check, -j 1 and -j 2, against the full build into an empty folder;
 - a no-op rebuild (``kehoach-gen build -j 2`` again, nothing changed), as a share of the full build.
 
 The variants alternate, their order rotating every round, for ``--repeat`` rounds. Printed:
@@ -296,12 +301,29 @@ def rename_departments(paths: Sequence[Path]) -> None:
                      "".join(f'\n  {role}: "{start} số {i + 1}"' for role, start in RENAMED.items()))
 
 
+# what the update part changes in the city template: a phrase of the plan's closing paragraph,
+# which every unit's plan shows
+CHANGED = ("kịp thời phản ánh về", "kịp thời báo cáo về")
+
+
+def changed_city(path: Path) -> Path:
+    """A copy of the city template at ``path`` with a phrase of its closing changed
+    (:data:`CHANGED`); the measured runs name the Word template themselves (:func:`templates_dir`)."""
+    text = city_path().read_text(encoding="utf-8")
+    if text.count(CHANGED[0]) < 1:
+        raise SystemExit(f"{city_path()}: no {CHANGED[0]!r} to change for the update part")
+    path.write_text(text.replace(CHANGED[0], CHANGED[1], 1), encoding="utf-8")
+    return path
+
+
 # -- one measured process ----------------------------------------------------------------------
 
 
 def child_command(kind: str, profiles: Path, out: Path, *, jobs: int, units: int | None = None,
-                  check: bool = False, draft: bool = False, force: bool = True) -> list[str]:
-    """The command of one measured run: ``kind`` is "naive" or "build"."""
+                  check: bool = False, draft: bool = False, force: bool = True,
+                  city: Path | None = None) -> list[str]:
+    """The command of one measured run: ``kind`` is "naive" or "build" (``city``: another city
+    template than the repository's)."""
     script = code_root() / "benchmarks" / "build_all.py"  # the snapshot's copy during a benchmark
     cmd = [sys.executable, str(script if script.is_file() else Path(__file__).resolve()), "--child", kind,
            "--profiles", str(profiles), "--out", str(out), "--jobs", str(jobs)]
@@ -313,6 +335,8 @@ def child_command(kind: str, profiles: Path, out: Path, *, jobs: int, units: int
         cmd.append("--draft")
     if not force:
         cmd.append("--no-force")
+    if city is not None:
+        cmd += ["--city", str(city)]
     return cmd
 
 
@@ -349,7 +373,7 @@ def child_main(args: argparse.Namespace) -> int:
     imported = time.perf_counter()
     paths = sorted(Path(args.profiles).glob("*.yaml"))[:args.units]
     out = Path(args.out)
-    project = Project(city_path(), templates_dir())
+    project = Project(Path(args.city) if args.city else city_path(), templates_dir())
     failed = check_errors = 0
     if args.child == "naive":
         written = naive_loop(project, paths, out, draft=args.draft, jobs=args.jobs)
@@ -381,21 +405,24 @@ class Variant:
     """One measured configuration and all its runs."""
 
     def __init__(self, name: str, kind: str, profiles: Path, out: Path, *, jobs: int, units: int,
-                 check: bool = False, draft: bool = False, force: bool = True, env: Mapping[str, str]):
+                 check: bool = False, draft: bool = False, force: bool = True, env: Mapping[str, str],
+                 city: Path | None = None, before: Path | None = None):
         self.name, self.kind, self.jobs, self.units, self.check = name, kind, jobs, units, check
-        self.out, self.force = out, force
+        self.out, self.force, self.before = out, force, before
         self.cmd = child_command(kind, profiles, out, jobs=jobs, units=units, check=check, draft=draft,
-                                 force=force)
+                                 force=force, city=city)
         self.env = env
         self.runs: list[TreeRun] = []
         self.reports: list[dict[str, Any]] = []
 
     def run(self) -> float:
-        if self.force:
+        if self.force or self.before is not None:
             shutil.rmtree(self.out, ignore_errors=True)  # every full build starts from an empty folder
+        if self.before is not None:  # (untimed) the plans made before, as the folder held them
+            shutil.copytree(self.before, self.out, copy_function=shutil.copy2)
         done = run_tree(self.cmd, cwd=code_root(), env=self.env)
         report = _child_report(self.name, done)
-        if report["failed"] or (self.force and report["documents"] != self.units):
+        if report["failed"] or ((self.force or self.before) and report["documents"] != self.units):
             raise SystemExit(f"{self.name}: {report['documents']} of {self.units} documents, "
                              f"{report['failed']} failed\n{done.stderr[-2000:]}")
         if done.main is not None:  # the main process's exact peak, which it read itself at its end
@@ -457,9 +484,10 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
           f"{templates_dir() / 'ke_hoach.docx'}")
 
     def variant(name: str, kind: str, jobs: int, *, check: bool = False, units: int = n, tag: str = "",
-                force: bool = True, folder: Path = profiles) -> Variant:
+                force: bool = True, folder: Path = profiles, city: Path | None = None,
+                before: Path | None = None) -> Variant:
         return Variant(name, kind, folder, root / f"out-{kind}-{jobs}-{int(check)}-{units}{tag}", jobs=jobs,
-                       units=units, check=check, force=force, env=env)
+                       units=units, check=check, force=force, env=env, city=city, before=before)
 
     timed: dict[str, Variant] = {}
     if "naive" in parts:
@@ -493,6 +521,21 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
             for jobs in (1, 2):
                 name = f"renamed, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
                 varied.append(variant(name, "build", jobs, check=check, tag="-renamed", folder=folder))
+                timed[name] = varied[-1]
+    if "update" in parts:
+        city = changed_city(root / "city-changed.yaml")
+        before = root / "before-update"
+        for check in (True, False):  # the plans as the old template made them, checked or not
+            done = run_tree(child_command("build", profiles, before / str(int(check)), jobs=2, units=n, check=check),
+                            cwd=code_root(), env=env, memory=False)
+            _child_report("the build before the update", done)
+        print(f"update: the city template changes ({CHANGED[0]!r} → {CHANGED[1]!r} in its closing); each "
+              "unit's plan made before is in the folder, and build writes the new one over it")
+        for check in (False, True):
+            for jobs in (1, 2):
+                name = f"update, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
+                varied.append(variant(name, "build", jobs, check=check, tag="-update", force=False, city=city,
+                                      before=before / str(int(check))))
                 timed[name] = varied[-1]
     noop = None
     if "noop" in parts:
@@ -541,6 +584,12 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
          "renamed, build --no-check, -j 1", "(target ≤ 1.5)"),
         ("renamed, with check / --no-check, -j 2", "renamed, build (with check), -j 2",
          "renamed, build --no-check, -j 2", "(target ≤ 1.5)"),
+        ("update / full build, --no-check, -j 1", "update, build --no-check, -j 1", "build --no-check, -j 1", ""),
+        ("update / full build, --no-check, -j 2", "update, build --no-check, -j 2", "build --no-check, -j 2", ""),
+        ("update / full build, with check, -j 1", "update, build (with check), -j 1", "build (with check), -j 1",
+         ""),
+        ("update / full build, with check, -j 2", "update, build (with check), -j 2", "build (with check), -j 2",
+         ""),
     ]
     for label, a, b, target in pairs:
         va, vb = get(a), get(b)
@@ -760,7 +809,7 @@ def explain_generate(command: Sequence[str], root: Path, env: Mapping[str, str])
 
 # -- main --------------------------------------------------------------------------------------
 
-PARTS = ("naive", "build", "check", "varied", "renamed", "noop", "memory", "generate")
+PARTS = ("naive", "build", "check", "varied", "renamed", "update", "noop", "memory", "generate")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -781,6 +830,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--draft", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--no-force", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--city", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.child:
         return child_main(args)
@@ -791,7 +841,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-") as tmp:
         root = Path(tmp)
         env, watch = start(args, root)
-        if parts & {"naive", "build", "check", "varied", "renamed", "noop", "memory"}:
+        if parts & {"naive", "build", "check", "varied", "renamed", "update", "noop", "memory"}:
             bench_builds(args, root, env, parts)
         if "generate" in parts:
             bench_generate(args, root, env)

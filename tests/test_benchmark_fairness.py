@@ -260,3 +260,24 @@ def test_renamed_units_each_name_three_departments_their_own_way(tmp_path: Path)
         tables = Document(str(tmp_path / "out" / (path.stem + ".docx"))).tables
         cells = "\n".join(c.text for t in tables for row in t.rows for c in row.cells)
         assert names_given["tu_phap"] in cells and names_given["kinh_te"] in cells, path.name
+
+
+def test_the_update_rebuilds_every_unit_over_its_own_plan_with_the_changed_closing(tmp_path: Path) -> None:
+    """benchmarks/build_all.py --parts update: the city template with a phrase of its closing
+    changed; building over the plans the old template made updates every unit (none kept as a
+    person's edit, none moved aside), and each plan says the new phrase."""
+    from benchmarks.build_all import CHANGED, changed_city, make_profiles
+    from kehoach_gen.build import build_units
+
+    paths = make_profiles(tmp_path / "profiles", 3)
+    out = tmp_path / "out"
+    before = build_units(Project(city_path(), templates_dir()), paths, out, check=False, jobs=1)
+    assert {i.status for i in before} == {"written"}
+    city = changed_city(tmp_path / "city.yaml")
+    assert city.read_text(encoding="utf-8") != city_path().read_text(encoding="utf-8")
+    after = build_units(Project(city, templates_dir()), paths, out, check=True, jobs=1)
+    assert [(i.status, i.edited, i.check_errors) for i in after] == [("updated", None, 0)] * len(paths)
+    assert sorted(p.name for p in out.glob("*.docx")) == sorted(p.stem + ".docx" for p in paths)
+    for path in paths:
+        text = "\n".join(p.text for p in Document(str(out / (path.stem + ".docx"))).paragraphs)
+        assert CHANGED[1] in text and CHANGED[0] not in text, path.name
