@@ -185,6 +185,7 @@ def _marked(row: Row) -> bool:
     """Whether a text of ``row`` carries a footnote marker."""
     return "[^" in row.text or any("[^" in t for f in (row.lead, row.coop, row.outputs, row.deadline) for t in f)
 
+
 # Rows equal in value are one object: what is made from a row is kept for that very object
 # (its view, render.context.ROW_VIEWS, and what the template wrote for it, render.template.
 # ItemBodies), so a row that an earlier unit had too, word for word, is written once, whatever

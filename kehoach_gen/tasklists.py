@@ -36,7 +36,7 @@ class Made:
     read: tuple[Any, ...]
     value: Any
     footnotes: dict[str, tuple[int, str]]
-    key: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset())  # uses.key()
+    key: tuple[frozenset[str], frozenset[str]]  # uses.key()
 
     @classmethod
     def of(cls, city: CityTemplate, uses: Uses, book: RoleBook, value: Any,
