@@ -657,3 +657,55 @@ def test_a_table_parsed_whole_but_like_one_read_before_keeps_its_new_rows_apart(
 def _alone_findings(data: bytes) -> list[tuple[str, str, str, str]]:
     with cache.disabled():
         return _findings(data)
+
+
+def _late_change() -> tuple[bytes, bytes, bytes]:
+    """A plan; the same plan with its last task reworded (a new table block whose other rows
+    stand where they stood); and that plan with one paragraph more ahead of the table (the same
+    rows, one paragraph further down)."""
+    from .check_fixtures import DEFAULT_TASKS, make_plan_docx
+
+    tasks = list(DEFAULT_TASKS)
+    first = make_plan_docx(tasks=tuple(tasks))
+    tasks[-1] = (*tasks[-1][:1], "Xử lý vi phạm hành chính trên địa bàn", *tasks[-1][2:])
+    late = make_plan_docx(tasks=tuple(tasks))
+    return first, late, _rezip(late, {"word/document.xml": ("<w:body>", "<w:body><w:p/>")})
+
+
+def _placed_right(doc: Any) -> None:
+    """Every paragraph of ``doc`` is where it says it is: its index, its sibling group, its table
+    row and column."""
+    for k, p in enumerate(doc.paras):
+        assert p.i == k and p in doc.groups[p.group], (k, p.where)
+    for t, table in enumerate(doc.tables):
+        for r, row in enumerate(table.rows):
+            for c, (_, _, cell) in enumerate(row):
+                assert all((p.table, p.row, p.col) == (t, r, c) and p.where.startswith(f"bảng {t + 1}, ")
+                           for p in cell), (t, r, c)
+
+
+def test_a_row_standing_where_it_stood_gets_the_paragraphs_made_for_it_then() -> None:
+    """A new task table made of rows read before (a unit that rewords or drops a task) gives
+    each row standing at the same place as in a document before (same table, section, row,
+    first paragraph, sibling group, style sheet) the paragraphs made for it then; a row one
+    paragraph further down gets its own. Either way every paragraph is where it says, and the
+    plan gives what it gives read alone."""
+    from kehoach_gen.ooxml import document
+
+    first, late, lower = _late_change()
+    cache.clear()
+    before = document.DocModel(_package(first))
+    again = document.DocModel(_package(late))
+    big = [n for n, t in enumerate(again.tables) if len(t.rows) >= document.ROWS_KEPT]
+    assert len(big) == 1
+    old, new = before.tables[big[0]].rows, again.tables[big[0]].rows
+    assert len(old) == len(new)
+    assert all(new[r] is old[r] for r in range(len(new) - 1)) and new[-1] is not old[-1]
+    moved = document.DocModel(_package(lower))
+    assert not any(row is o for row, o in zip(moved.tables[big[0]].rows, old, strict=True))
+    for doc in (before, again, moved):
+        _placed_right(doc)
+    arial = _rezip(late, {"word/styles.xml": ("Times New Roman", "Arial")})  # the same rows, another sheet
+    assert any(f.rule == "ND30-FONT" for f in _alone(arial))
+    for data in (late, lower, arial):
+        assert _findings(data) == [(f.rule, f.severity, f.where, f.message) for f in _alone(data)]

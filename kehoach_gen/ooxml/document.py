@@ -20,6 +20,7 @@ from . import cache
 from .blocks import ends_sections, items, totals, within_limits
 from .element import El, attr, parse_xml
 from .nodes import (
+    Cell,
     Core,
     HeaderPart,
     Look,
@@ -80,12 +81,31 @@ class Row:
     the paragraphs shown in it), and what readers derive from those paragraphs (``memo``,
     theirs to key: the same wherever the row stands)."""
 
-    __slots__ = ("_placed", "cells", "memo")
+    __slots__ = ("_paras", "_placed", "cells", "memo")
 
     def __init__(self, cells: list[tuple[int, El, list[Core]]]):
         self.cells = cells
         self.memo: dict[Any, Any] = {}
         self._placed: dict[int, list[tuple[int, El, list[Core], list[str]]]] = {}
+        self._paras: dict[tuple[Any, ...], tuple[StyleSheet, list[Cell], list[list[Para]], list[Para]]] = {}
+
+    def paras_at(self, place: tuple[Any, ...], sheet: StyleSheet
+                 ) -> tuple[list[Cell], list[list[Para]], list[Para]] | None:
+        """The paragraphs a document before made for this row standing at ``place`` (table,
+        section, row, first paragraph, first sibling group) under ``sheet``: (the row's cells,
+        their paragraph groups, all its paragraphs), or None."""
+        found = self._paras.get(place)
+        if found is None or found[0] is not sheet:
+            return None
+        return found[1], found[2], found[3]
+
+    def keep_paras(self, place: tuple[Any, ...], sheet: StyleSheet, cells: list[Cell],
+                   groups: list[list[Para]], paras: list[Para]) -> None:
+        """Keep what :meth:`paras_at` gives (the latest few places only: a row of a task table
+        stands at one or two places across units)."""
+        if len(self._paras) >= 2:
+            self._paras.clear()
+        self._paras[place] = (sheet, cells, groups, paras)
 
     def placed(self, index: int) -> list[tuple[int, El, list[Core], list[str]]]:
         """Its cells standing as row ``index`` of a table: each with the places of its
@@ -112,6 +132,7 @@ _CELLS: cache.LRU[tuple[bytes, bytes], list[Core]] = cache.LRU(
 # a table block's memo: each row with where its paragraphs start among the block's, and how many
 ROWS = "rows"
 _HEAD_TABLE = "head table"
+_READ = "rows read"  # a table block's memo: its rows (document.Row), by the table's element
 
 
 def _offsets(rows: list[Row]) -> list[tuple[Row, int, int]]:
@@ -337,13 +358,27 @@ class DocModel:
         if shape is None:  # per row, per cell: first grid column, tc, cores, places in it
             read = self._rows(tbl, block)
             shape = block.memo[key] = [row.placed(r) for r, row in enumerate(read)]
+            block.memo[(_READ, id(tbl))] = read
             if block.raw and (TABLE_CUT in block.memo or block.el is tbl):  # the block is this table
                 block.memo[ROWS] = _offsets(read)
+        # a row of the cache standing where it stood in a document before gets the paragraphs
+        # made for it then (a unit's new task table is mostly rows of earlier units' tables)
+        read_rows: list[Row] | None = block.memo.get((_READ, id(tbl))) if self._reuse_tables else None
         prefix = f"bảng {t + 1}, "
         paras, index, groups = self.paras, sec.index, self.groups
         n = start
         rows = table.rows
         for r, cells in enumerate(shape):
+            place = (t, index, r, n, len(groups))
+            if read_rows is not None:
+                kept = read_rows[r].paras_at(place, self.sheet)
+                if kept is not None:
+                    rows.append(kept[0])
+                    groups += kept[1]
+                    paras += kept[2]
+                    n += len(kept[2])
+                    continue
+            row_start, groups_start = len(paras), len(groups)
             row = []
             for c, (grid, tc, cores, places) in enumerate(cells):
                 cell: list[Para] = []
@@ -361,6 +396,8 @@ class DocModel:
                 paras += cell
                 row.append((grid, tc, cell))
             rows.append(row)
+            if read_rows is not None:
+                read_rows[r].keep_paras(place, self.sheet, row, groups[groups_start:], paras[row_start:])
         sec.paras += paras[start:]
         if self._budget is not None:
             self._budget -= n - start
