@@ -576,20 +576,12 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
         ("build --no-check: -j 1 / -j 2", "build --no-check, -j 1", "build --no-check, -j 2", ""),
         ("build with check: -j 1 / -j 2", "build (with check), -j 1", "build (with check), -j 2", ""),
         ("naive: -j 1 / -j 2", "naive docxtpl loop, -j 1", "naive docxtpl loop, -j 2", ""),
-        ("varied, with check / --no-check, -j 1", "varied, build (with check), -j 1",
-         "varied, build --no-check, -j 1", "(target ≤ 1.5)"),
-        ("varied, with check / --no-check, -j 2", "varied, build (with check), -j 2",
-         "varied, build --no-check, -j 2", "(target ≤ 1.5)"),
-        ("renamed, with check / --no-check, -j 1", "renamed, build (with check), -j 1",
-         "renamed, build --no-check, -j 1", "(target ≤ 1.5)"),
-        ("renamed, with check / --no-check, -j 2", "renamed, build (with check), -j 2",
-         "renamed, build --no-check, -j 2", "(target ≤ 1.5)"),
-        ("update / full build, --no-check, -j 1", "update, build --no-check, -j 1", "build --no-check, -j 1", ""),
-        ("update / full build, --no-check, -j 2", "update, build --no-check, -j 2", "build --no-check, -j 2", ""),
-        ("update / full build, with check, -j 1", "update, build (with check), -j 1", "build (with check), -j 1",
-         ""),
-        ("update / full build, with check, -j 2", "update, build (with check), -j 2", "build (with check), -j 2",
-         ""),
+        *((f"{kind}, with check / --no-check, -j {jobs}", f"{kind}, build (with check), -j {jobs}",
+           f"{kind}, build --no-check, -j {jobs}", "(target ≤ 1.5)")
+          for kind in ("varied", "renamed") for jobs in (1, 2)),
+        *((f"update / full build, {how}, -j {jobs}", f"update, {build}, -j {jobs}", f"{build}, -j {jobs}", "")
+          for how, build in (("--no-check", "build --no-check"), ("with check", "build (with check)"))
+          for jobs in (1, 2)),
     ]
     for label, a, b, target in pairs:
         va, vb = get(a), get(b)
