@@ -18,6 +18,7 @@ with what its texts read, so such a unit fills only the rows that differ.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -54,6 +55,7 @@ class TaskLists:
         self.size, self.per_kind = size, per_kind
         self._kinds: OrderedDict[tuple[Any, ...], list[Made]] = OrderedDict()
         self.enabled = True
+        self._lock = threading.Lock()  # units adapted in threads: one keeps at a time
 
     def find(self, kind: tuple[Any, ...], city: CityTemplate, book: RoleBook) -> Made | None:
         """A list made for a unit of ``kind`` that read what ``book``'s unit has, or None."""
@@ -67,15 +69,17 @@ class TaskLists:
     def keep(self, kind: tuple[Any, ...], made: Made) -> None:
         if not self.enabled:
             return
-        kept = self._kinds.setdefault(kind, [])
-        self._kinds.move_to_end(kind)
-        kept.insert(0, made)
-        del kept[self.per_kind:]
-        while len(self._kinds) > self.size:
-            self._kinds.popitem(last=False)
+        with self._lock:
+            kept = self._kinds.setdefault(kind, [])
+            self._kinds.move_to_end(kind)
+            kept.insert(0, made)
+            del kept[self.per_kind:]
+            while len(self._kinds) > self.size:
+                self._kinds.popitem(last=False)
 
     def clear(self) -> None:
-        self._kinds.clear()
+        with self._lock:
+            self._kinds.clear()
 
 
 @dataclass
@@ -101,6 +105,7 @@ class TaskRows:
         self.size, self.per_key = size, per_key
         self._keys: OrderedDict[tuple[Any, ...], list[_Reading]] = OrderedDict()
         self.enabled = True
+        self._lock = threading.Lock()  # units adapted in threads: one keeps at a time
 
     def find(self, key: tuple[Any, ...], city: CityTemplate, book: RoleBook) -> Any:
         """The row made from ``key`` whose texts read what ``book``'s unit has, or None; what
@@ -119,22 +124,25 @@ class TaskRows:
         """``row``, made from ``key`` for ``book``'s unit, having read ``uses``."""
         if not self.enabled:
             return
-        readings = self._keys.get(key)
-        if readings is None:
-            readings = self._keys[key] = []
-            if len(self._keys) > self.size:
-                self._keys.popitem(last=False)
-        else:
-            self._keys.move_to_end(key)
         ukey = uses.key()
-        reading = next((r for r in readings if r.key == ukey and r.city is city), None)
-        if reading is None:
-            reading = _Reading(city, ukey, uses, {})
-            readings.append(reading)
-            del readings[:-4]  # a few ways of reading one row at most (roles named by other roles)
-        reading.rows[book.reads(ukey, uses)] = row
-        while len(reading.rows) > self.per_key:
-            del reading.rows[next(iter(reading.rows))]
+        reads = book.reads(ukey, uses)  # (outside the lock: it may fill role names)
+        with self._lock:
+            readings = self._keys.get(key)
+            if readings is None:
+                readings = self._keys[key] = []
+                if len(self._keys) > self.size:
+                    self._keys.popitem(last=False)
+            else:
+                self._keys.move_to_end(key)
+            reading = next((r for r in readings if r.key == ukey and r.city is city), None)
+            if reading is None:
+                reading = _Reading(city, ukey, uses, {})
+                readings.append(reading)
+                del readings[:-4]  # a few ways of reading one row at most (roles named by other roles)
+            reading.rows[reads] = row
+            while len(reading.rows) > self.per_key:
+                del reading.rows[next(iter(reading.rows))]
 
     def clear(self) -> None:
-        self._keys.clear()
+        with self._lock:
+            self._keys.clear()

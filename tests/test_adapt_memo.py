@@ -188,3 +188,23 @@ def test_rows_equal_in_value_are_one_object_and_have_one_view() -> None:
     assert all(any(r is s for s in first.rows()) for r in shared)
     views = {id(v.row): v for v in context(first)["appendix"].rows}
     assert all(views[id(v.row)] is v for v in context(other)["appendix"].rows if v.row in shared)
+
+
+def test_units_adapted_in_threads_each_get_the_plan_they_would_get_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A program may adapt units in threads: the memos are shared, and each unit still gets the
+    plan it would get alone (threads switched as often as Python allows, to interleave them)."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    c = city()
+    profiles = [profile(**u) for u in UNITS] * 4
+    monkeypatch.setattr(adapt_module, "TASK_ROWS", TaskRows(size=6, per_key=1))  # keep, evict, keep …
+    monkeypatch.setattr(adapt_module, "TASK_LISTS", TaskLists(size=2, per_kind=1))
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            plans = list(pool.map(lambda p: adapt(c, p), profiles))
+    finally:
+        sys.setswitchinterval(interval)
+    assert plans == [alone(c, p) for p in profiles]
