@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import io
+import platform
 import zipfile
 import zlib
 from pathlib import Path
@@ -128,8 +129,8 @@ def test_the_parts_that_change_deflate_to_the_same_bytes_with_or_without_isal(
 
     if not with_isal:
         monkeypatch.setattr(package, "_isal_zlib", None)
-    else:
-        assert package._isal_zlib is not None  # a dependency: installed with kehoach-gen
+    elif platform.machine() in ("x86_64", "AMD64", "aarch64", "arm64"):  # (setup.cfg's marker)
+        assert package._isal_zlib is not None  # a dependency there: installed with kehoach-gen
     found = TEMPLATE.render_document(mini())
     zf = zipfile.ZipFile(io.BytesIO(found.data))
     assert zf.testzip() is None
