@@ -500,28 +500,31 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
         timed["build (with check), -j 1"] = variant("build (with check), -j 1", "build", 1, check=True)
         timed["build (with check), -j 2"] = variant("build (with check), -j 2", "build", 2, check=True)
     varied: list[Variant] = []
+
+    def each_way(kind: str, before: Path | None = None, **options: Any) -> None:
+        """The build of variant ``kind`` with and without the check, at -j 1 and -j 2 (``before``:
+        the folder of the plans each starts from, one for each way of checking)."""
+        for check in (False, True):
+            for jobs in (1, 2):
+                name = f"{kind}, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
+                varied.append(variant(name, "build", jobs, check=check, tag=f"-{kind}",
+                                      before=None if before is None else before / str(int(check)), **options))
+                timed[name] = varied[-1]
+
     if "varied" in parts:
         folder = root / "profiles-varied"
         shutil.copytree(profiles, folder, dirs_exist_ok=True)
         dropped = vary_profiles(sorted(folder.glob("*.yaml"))[:n])
         print(f"varied: the same units, each dropping one task of the city's plan ({dropped} different "
               "tasks in turn), as real units do")
-        for check in (False, True):
-            for jobs in (1, 2):
-                name = f"varied, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
-                varied.append(variant(name, "build", jobs, check=check, tag="-varied", folder=folder))
-                timed[name] = varied[-1]
+        each_way("varied", folder=folder)
     if "renamed" in parts:
         folder = root / "profiles-renamed"
         shutil.copytree(profiles, folder, dirs_exist_ok=True)
         rename_departments(sorted(folder.glob("*.yaml"))[:n])
         print(f"renamed: the same units, each naming {len(RENAMED)} departments its own way "
               f"({', '.join(RENAMED)})")
-        for check in (False, True):
-            for jobs in (1, 2):
-                name = f"renamed, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
-                varied.append(variant(name, "build", jobs, check=check, tag="-renamed", folder=folder))
-                timed[name] = varied[-1]
+        each_way("renamed", folder=folder)
     if "update" in parts:
         city = changed_city(root / "city-changed.yaml")
         before = root / "before-update"
@@ -531,12 +534,7 @@ def bench_builds(args: argparse.Namespace, root: Path, env: Mapping[str, str], p
             _child_report("the build before the update", done)
         print(f"update: the city template changes ({CHANGED[0]!r} → {CHANGED[1]!r} in its closing); each "
               "unit's plan made before is in the folder, and build writes the new one over it")
-        for check in (False, True):
-            for jobs in (1, 2):
-                name = f"update, {'build (with check)' if check else 'build --no-check'}, -j {jobs}"
-                varied.append(variant(name, "build", jobs, check=check, tag="-update", force=False, city=city,
-                                      before=before / str(int(check))))
-                timed[name] = varied[-1]
+        each_way("update", before, force=False, city=city)
     noop = None
     if "noop" in parts:
         noop = variant("no-op rebuild (check), -j 2", "build", 2, check=True, tag="-noop", force=False)
