@@ -1,5 +1,12 @@
 """Writing files so that nothing already there is lost: temporary file, then rename.
 
+A file that replaces another is flushed to disk (``fsync``) before it takes the name, so that a
+crash or a power cut leaves the old file or the new one, never an empty one. A file that
+replaces nothing is not flushed: there is nothing to lose, and a crash can leave at most an
+empty file of that name, which :func:`kehoach_gen.outputs.existing_state` takes for absent.
+A flush costs as much as writing the file (0.2 to 0.5 ms here), and a first build writes a
+hundred new plans.
+
 The temporary file is private while it is written (``mkstemp`` makes it 0600); before it takes
 the final name it gets the permissions any new file of the user gets (0666 less the umask), so
 colleagues sharing a folder can open what kehoach-gen writes.
@@ -31,6 +38,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` so that an interrupted run leaves the old file intact."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    replacing = os.path.lexists(path)
     fd, tmp = tempfile.mkstemp(prefix=f".~{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -38,7 +46,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             f.flush()
             if hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), new_file_mode())
-            os.fsync(f.fileno())
+            if replacing:
+                os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -75,6 +75,8 @@ def existing_state(path: Path) -> tuple[State, dict[str, str]]:
         data = path.read_bytes()
     except OSError as exc:
         raise OutputError(f"{rel(path)}: không đọc được tệp đã có: {exc.strerror}") from None
+    if not data:  # nobody's work: what a crash can leave of a new file (see files.py)
+        return "absent", {}
     unchanged, props = is_unchanged(data)
     return ("ours" if unchanged else "edited"), props
 

@@ -244,6 +244,35 @@ def test_ctrl_c_during_the_write_leaves_the_old_file(
     assert sorted(p.name for p in out.iterdir()) == ["tan_an.docx"]
 
 
+def test_a_plan_is_flushed_to_disk_before_it_replaces_one_and_not_when_it_replaces_nothing(
+        project: Project, profile: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flushed: list[int] = []
+    real_fsync = os.fsync
+
+    def counted(fd: int) -> None:
+        flushed.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", counted)
+    out = tmp_path / "out"
+    assert generate_unit(project, profile, out).status == "written"
+    assert flushed == []  # nothing to lose: a crash leaves at most an empty file
+    _changed_profile(profile)
+    assert generate_unit(project, profile, out).status == "updated"
+    assert len(flushed) == 1  # the old plan is kept until the new one is on the disk
+
+
+def test_an_empty_file_where_a_crash_left_the_plan_is_written_over(
+        project: Project, profile: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "tan_an.docx").write_bytes(b"")
+    result = generate_unit(project, profile, out)
+    assert (result.status, result.edited_path) == ("written", None)
+    assert sorted(p.name for p in out.iterdir()) == ["tan_an.docx"]  # no "(bản mới)" beside it
+    assert "KẾ HOẠCH" in all_text(open_docx(out / "tan_an.docx"))
+
+
 def test_a_profile_path_with_dot_dot_cannot_write_outside_the_output_folder(
         project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     work = tmp_path / "a" / "b"
