@@ -214,13 +214,14 @@ def _kind(a: _Adapter) -> tuple[Any, ...]:
 
 
 class _Adapter:
-    def __init__(self, city: CityTemplate, profile: UnitProfile, level: Level, draft: bool):
+    def __init__(self, city: CityTemplate, profile: UnitProfile, level: Level, draft: bool,
+                 book: RoleBook | None = None):
         self.city = city
         self.p = profile
         self.level = level
         self.spec = city.level(level)
         self.draft = draft
-        self.book = RoleBook(city, profile, level)
+        self.book = book if book is not None and book.serves(profile, level) else RoleBook(city, profile, level)
         self.footnotes: dict[str, tuple[int, str]] = {}
 
     # -- text -----------------------------------------------------------------------------------
@@ -581,11 +582,13 @@ def adapt(city: CityTemplate, profile: UnitProfile, *, draft: bool = False) -> U
     return adapt_valid(city, profile, draft=draft)
 
 
-def adapt_valid(city: CityTemplate, profile: UnitProfile, *, draft: bool = False) -> UnitPlan:
+def adapt_valid(city: CityTemplate, profile: UnitProfile, *, draft: bool = False,
+                book: RoleBook | None = None) -> UnitPlan:
     """:func:`adapt` for a profile already checked against ``city`` (see
-    :func:`kehoach_gen.validate.check_profile`)."""
+    :func:`kehoach_gen.validate.check_profile`). ``book``: the unit's :class:`RoleBook` that
+    check was given, whose role names are already filled (ignored if it is another unit's)."""
     level = level_of(profile, city) or profile.level
-    a = _Adapter(city, profile, level, draft)
+    a = _Adapter(city, profile, level, draft, book)
     spec = a.spec
     inline = (profile.task_layout or city.task_layout) == "inline"
     blocks = a.blocks()

@@ -11,6 +11,7 @@ plain YAML types are built. All strings are normalised to Unicode NFC.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -78,6 +79,9 @@ class Loaded:
     sources: dict[Loc, tuple[str, str]] = field(default_factory=dict)  # loc -> (tag, text)
     # Problems found while reading that did not stop it (``recover=True``): validation adds its own.
     problems: list[Problem] = field(default_factory=list)
+    # the SHA-256 of the file's bytes as read (:func:`load_yaml`; "" for a text): what a plan
+    # made from it records, read once with the data so that both are of the same bytes
+    sha256: str = ""
 
     @property
     def name(self) -> str | None:
@@ -386,7 +390,9 @@ def load_yaml(path: str | Path, *, recover: bool = False) -> Loaded:
         raise InputError([Problem(message="đây là thư mục, không phải tệp YAML", file=rel(p))]) from None
     except OSError as exc:
         raise InputError([Problem(message=f"không đọc được tệp: {exc.strerror}", file=rel(p))]) from None
-    return load_yaml_text(_decode(raw, rel(p)), p, recover=recover)
+    loaded = load_yaml_text(_decode(raw, rel(p)), p, recover=recover)
+    loaded.sha256 = hashlib.sha256(raw).hexdigest()
+    return loaded
 
 
 def read_bounded(path: Path, limit: int, what: str) -> bytes:

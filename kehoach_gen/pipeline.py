@@ -44,7 +44,8 @@ from .resources import (
     default_template_path,
     default_templates_dir,
 )
-from .validate import check_profile, load_city, load_profile
+from .roles import RoleBook
+from .validate import check_profile, level_of, load_city, load_profile
 
 __all__ = [
     "EDITED_SUFFIX", "NEW_SUFFIX", "TEMPLATE_NAME", "Project", "UnitResult", "check_output",
@@ -157,14 +158,16 @@ def plan_unit(project: Project, profile_path: str | Path, *, draft: bool = False
     profile, loaded = load_profile(profile_path, city)
     if layout is not None:
         profile = profile.model_copy(update={"task_layout": layout})
-    problems = check_profile(profile, loaded, city, city_loaded=project.city_loaded, draft=draft)
+    level = level_of(profile, city)
+    book = RoleBook(city, profile, level) if level is not None else None  # checked, then adapted with
+    problems = check_profile(profile, loaded, city, city_loaded=project.city_loaded, draft=draft, book=book)
     if official_check:
         problems += _official_problems(profile, city, loaded)
     errors = [p for p in problems if not p.warning]
     warnings = [p for p in problems if p.warning]
     if errors:
         raise InputError(errors + warnings)
-    return adapt_valid(city, profile, draft=draft), profile, loaded, warnings
+    return adapt_valid(city, profile, draft=draft, book=book), profile, loaded, warnings
 
 
 def _official_problems(profile: UnitProfile, city: CityTemplate, loaded: Loaded) -> list[Problem]:
@@ -179,8 +182,14 @@ def _official_problems(profile: UnitProfile, city: CityTemplate, loaded: Loaded)
 
 
 def inputs_digest(project: Project, profile_bytes: bytes, draft: bool, layout: str | None = None) -> str:
+    """The hash of everything a unit's plan is made from: both templates, the profile's bytes,
+    this version, draft or final, the task layout."""
+    return _inputs_digest(project, _sha(profile_bytes), draft, layout)
+
+
+def _inputs_digest(project: Project, profile_sha: str, draft: bool, layout: str | None) -> str:
     h = hashlib.sha256()
-    for part in (project.city_digest, _sha(profile_bytes), project.template_digest, __version__,
+    for part in (project.city_digest, profile_sha, project.template_digest, __version__,
                  "draft" if draft else "final", layout or ""):
         h.update(part.encode())
     return h.hexdigest()
@@ -212,11 +221,10 @@ def generate_unit(project: Project, profile_path: str | Path, out: str | Path | 
     """
     ppath = Path(profile_path)
     target = target_for(ppath, Path(out) if out is not None else None)
-    plan, _profile, _loaded, warnings = plan_unit(project, ppath, draft=draft, layout=layout)
+    plan, _profile, loaded, warnings = plan_unit(project, ppath, draft=draft, layout=layout)
     unit = unicodedata.normalize("NFC", plan.unit_name)
     result = UnitResult(profile_path=ppath, plan=plan, warnings=warnings)
-    result.inputs = inputs_digest(project, _read(ppath, "hồ sơ đơn vị", "PROFILES", 4 * 1024 * 1024), draft,
-                                  layout)
+    result.inputs = _inputs_digest(project, loaded.sha256, draft, layout)  # the bytes planned from
     existing = existing_state(target)  # read (and hashed) once: place() is told what it is
     state, found = existing
     if state == "ours" and found.get(PROP_INPUTS) == result.inputs and found.get(PROP_UNIT) == unit \

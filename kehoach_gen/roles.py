@@ -93,6 +93,10 @@ class RoleBook:
         self._open: list[Uses] = []
         self._reads: dict[tuple[frozenset[str], frozenset[str]], tuple[Any, ...]] = {}
 
+    def serves(self, profile: UnitProfile, level: Level) -> bool:
+        """Whether this is the book of ``profile`` (this very object) at ``level``."""
+        return self.profile is profile and self.level == level
+
     @contextmanager
     def tracking(self) -> Iterator[Uses]:
         """Note every placeholder value and role name read inside the ``with`` block (and in

@@ -144,6 +144,36 @@ def test_a_task_left_without_a_lead_is_an_error() -> None:
     assert any("A1 không còn đơn vị chủ trì" in p.message for p in exc.value.problems)
 
 
+def test_each_template_and_level_has_its_own_leads_and_an_override_is_the_units() -> None:
+    """What a task's lead is at a level is worked out once per template and level: a unit of
+    another template (even one made where the first was, after it is gone) gets its own, and
+    an override is the unit's."""
+    import gc
+
+    def a1_led_by(role: str) -> CityTemplate:
+        return CityTemplate.model_validate(parse_yaml(MINI_CITY.replace(
+            "lead: [so_nganh, ubnd_cap_xa]", f"lead: [{role}]")))
+
+    def leadless(c: CityTemplate, **changes: Any) -> list[str]:
+        try:
+            adapt(c, profile(**changes))
+        except InputError as exc:
+            return [p.key for p in exc.problems if "chủ trì" in p.message]
+        return []
+
+    assert leadless(city(), departments={"cong_an": None}) == []  # cong_an only cooperates
+    first = a1_led_by("cong_an")
+    assert leadless(first, departments={"cong_an": None}) == ["appendix.groups[0].tasks[0].lead"]
+    del first
+    gc.collect()
+    second = a1_led_by("mttq")  # (often where the first one was)
+    assert leadless(second, departments={"cong_an": None}) == []
+    assert leadless(second, departments={"mttq": None}) == ["appendix.groups[0].tasks[0].lead"]
+    assert leadless(second, departments={"mttq": None}, overrides={"A1": {"lead": ["tu_phap"]}}) == []
+    assert leadless(second, departments={"tu_phap": None, "mttq": None},
+                    overrides={"A1": {"lead": ["tu_phap"]}})[0] == "overrides.A1.lead"
+
+
 def test_body_headings_are_numbered_and_outside_roles_are_requested() -> None:
     body = [p.full for p in adapt(city(), profile()).body]
     assert body[0].startswith("Thực hiện Kế hoạch số 159/KH-UBND ngày 02/05/2026")

@@ -208,3 +208,40 @@ def test_units_adapted_in_threads_each_get_the_plan_they_would_get_alone(monkeyp
     finally:
         sys.setswitchinterval(interval)
     assert plans == [alone(c, p) for p in profiles]
+
+
+def test_a_unit_checked_then_adapted_fills_its_role_names_once(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """plan_unit checks the profile, then adapts it, with one role book: the names a check
+    filled (every lead's) are not filled again. A book of another unit is never used."""
+    from kehoach_gen import roles
+    from kehoach_gen.adapt import adapt_valid
+    from kehoach_gen.pipeline import Project, plan_unit
+
+    from .conftest import REPO, write
+
+    project = Project.load(write(tmp_path / "city.yaml", MINI_CITY), REPO / "templates")
+    path = write(tmp_path / "tan_an.yaml", MINI_PROFILE)
+    made: list[roles.RoleBook] = []
+    walked: list[str] = []
+    real_init, real_walk = roles.RoleBook.__init__, roles.RoleBook._walk
+
+    def init(self: roles.RoleBook, *args: Any) -> None:
+        real_init(self, *args)
+        made.append(self)
+
+    def walk(self: roles.RoleBook, key: str, source: Any, loc: Any, seen: tuple[str, ...]) -> Any:
+        if not seen:  # (not the roles a role is made of)
+            walked.append(key)
+        return real_walk(self, key, source, loc, seen)
+
+    monkeypatch.setattr(roles.RoleBook, "__init__", init)
+    monkeypatch.setattr(roles.RoleBook, "_walk", walk)
+    plan, p, _, _ = plan_unit(project, path)
+    assert len(made) == 1
+    assert walked and len(walked) == len(set(walked))  # each role's names worked out once
+    monkeypatch.undo()
+    assert plan == alone(project.city, p)
+    other = profile(name="Vĩnh Bảo")
+    book = roles.RoleBook(project.city, p, "xa")
+    assert adapt_valid(project.city, other, book=book) == alone(project.city, other)

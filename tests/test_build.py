@@ -17,7 +17,7 @@ from kehoach_gen.cli import main
 from kehoach_gen.pipeline import Project
 
 from .conftest import MINI_CITY, MINI_PROFILE, REPO, write
-from .docx_helpers import open_docx
+from .docx_helpers import all_text, open_docx
 
 UNITS = {
     "tan_an": ("xã", "Tân An"),
@@ -278,3 +278,42 @@ def test_a_failed_unit_leaves_no_cycle_frozen(tmp_path: Path, monkeypatch: pytes
         gc.enable()
     assert [i.status for i in items] == ["failed"] * len(UNITS)
     assert len(alive) == len(UNITS) and all(ref() is None for ref in alive)
+
+
+def test_a_plan_records_the_profile_it_was_made_from_even_when_the_file_changes_meanwhile(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The profile is read once: the hash recorded is of the bytes the plan was made from, so a
+    profile saved while its plan was being made is seen as changed by the next build."""
+    from kehoach_gen import loading
+    from kehoach_gen.outputs import PROP_INPUTS
+    from kehoach_gen.pipeline import generate_unit, inputs_digest
+    from kehoach_gen.render import read_properties
+
+    paths = make_profiles(tmp_path / "p")
+    profile = paths[0]
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    project = Project.load(city, REPO / "templates")
+    first = profile.read_bytes()
+    edited = first.replace("Phạm Minh Ngạn".encode(), "Trần Văn B".encode())
+    assert edited != first
+    reads: list[Path] = []
+    real = loading.read_bounded
+
+    def read_then_saved_by_the_clerk(path: Path, limit: int, what: str) -> bytes:
+        raw = real(path, limit, what)
+        reads.append(Path(path))
+        if Path(path) == profile:
+            profile.write_bytes(edited)  # saved again while this plan is being made
+        return raw
+
+    monkeypatch.setattr(loading, "read_bounded", read_then_saved_by_the_clerk)
+    result = generate_unit(project, profile, tmp_path / "out")
+    assert reads.count(profile) == 1
+    assert result.output is not None
+    recorded = read_properties(result.output.read_bytes())[PROP_INPUTS]
+    assert recorded == inputs_digest(project, first, draft=False) != inputs_digest(project, edited, draft=False)
+    assert "Phạm Minh Ngạn" in all_text(open_docx(result.output))  # the bytes read, not those saved
+    monkeypatch.undo()
+    statuses = {Path(i.profile).stem: i.status for i in build_units(
+        project, [profile], tmp_path / "out", check=False, jobs=1)}
+    assert statuses == {profile.stem: "updated"}  # the saved profile is not taken as built

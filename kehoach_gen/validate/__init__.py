@@ -14,6 +14,7 @@ from pathlib import Path
 from ..errors import InputError, Problem
 from ..loading import Loaded, load_yaml
 from ..model import DEFAULT_LEVELS, CityTemplate, UnitProfile, level_scope
+from ..roles import RoleBook
 from .city import check_city
 from .model_errors import unique, validate_model
 from .profile import check_profile as _check_profile
@@ -57,11 +58,13 @@ def load_profile(path: str | Path, city: CityTemplate | None = None) -> tuple[Un
 
 
 def check_profile(profile: UnitProfile, loaded: Loaded | None, city: CityTemplate, *,
-                  city_loaded: Loaded | None = None, draft: bool = False) -> list[Problem]:
-    """Every problem of ``profile`` against ``city``: errors, and warnings (``warning=True``)."""
+                  city_loaded: Loaded | None = None, draft: bool = False,
+                  book: RoleBook | None = None) -> list[Problem]:
+    """Every problem of ``profile`` against ``city``: errors, and warnings (``warning=True``).
+    ``book``: the unit's role book, to adapt with afterwards (its names filled once)."""
     where = Where(city=city_loaded, profile=loaded)
     return unique(_check_profile(profile, city, where, draft=draft,
-                                 raw=loaded.data if loaded is not None else None))
+                                 raw=loaded.data if loaded is not None else None, book=book))
 
 
 def profile_problems(city: CityTemplate, profile: UnitProfile, *, draft: bool = False) -> list[Problem]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .. import signing
 from ..errors import Loc, Problem, did_you_mean
-from ..model import CityTemplate, Section, Task, TaskOverride, UnitProfile, pick, resolve_level
+from ..model import CityTemplate, Section, Task, UnitProfile, pick, resolve_level
 from ..placeholders import PlaceholderError
 from ..roles import RoleBook, RoleCycle, UnknownRole
 from ..spelling import canonical_name
@@ -31,9 +31,11 @@ def level_of(profile: UnitProfile, city: CityTemplate) -> str | None:
 
 
 def check_profile(profile: UnitProfile, city: CityTemplate, where: Where, *, draft: bool = True,
-                  raw: Any = None) -> list[Problem]:
+                  raw: Any = None, book: RoleBook | None = None) -> list[Problem]:
     """Every problem of ``profile`` against ``city`` (errors, and warnings with
-    ``warning=True``). ``raw`` is the profile's YAML data, for locating its texts."""
+    ``warning=True``). ``raw`` is the profile's YAML data, for locating its texts; ``book``,
+    the unit's :class:`RoleBook` when the caller goes on to adapt with it (see
+    :func:`kehoach_gen.adapt.adapt_valid`): its role names are then filled once."""
     problems: list[Problem] = level_problems(profile.level, city, where)
     level = level_of(profile, city)
     problems += _departments(profile, city, where)
@@ -44,7 +46,8 @@ def check_profile(profile: UnitProfile, city: CityTemplate, where: Where, *, dra
     problems += _signer(profile, city, level, where, draft)
     problems += _province(profile, city, where)
     if level is not None:
-        book = RoleBook(city, profile.model_copy(update={"level": level}), level)
+        if book is None or not book.serves(profile, level):
+            book = RoleBook(city, profile, level)
         problems += _noi_nhan(profile, city, book, where)
         problems += _leads(profile, city, book, where)
     return problems
@@ -195,16 +198,19 @@ def _leads(profile: UnitProfile, city: CityTemplate, book: RoleBook, where: Wher
     level = book.level
     full = city.level(level).unit_name(profile.name)
     problems: list[Problem] = []
+    overrides = profile.overrides
     try:
-        for loc, task, container in tasks_with_places(city):
-            override = profile.overrides.get(task.id)
-            if not task.applies_to(level) or (task.pilot_only and not profile.pilot) \
-                    or (override is not None and override.drop):
+        for task, lead_loc, lead, container_lead in _level_leads(city, level):
+            if task.pilot_only and not profile.pilot:
                 continue
-            lead_loc, lead = _effective_lead(task, level, override, loc)
-            if not lead:
-                lead_loc, lead = pick(container.layers(level), "lead")
-                lead_loc = ("city", *_under(loc, container, task), *lead_loc)
+            override = overrides.get(task.id) if overrides else None
+            if override is not None:
+                if override.drop:
+                    continue
+                if override.lead is not None:  # (an empty one leaves the task its group's)
+                    lead_loc, lead = ("profile", "overrides", task.id, "lead"), override.lead
+                    if not lead:
+                        lead_loc, lead = container_lead
             if not _names(book, lead):
                 source, *rest = lead_loc
                 problems.append(where(source, tuple(rest),
@@ -227,6 +233,33 @@ def _leads(profile: UnitProfile, city: CityTemplate, book: RoleBook, where: Wher
     return problems
 
 
+# The tasks of a level, each with its lead there and that lead's place, and its group's or
+# section's lead (the same for every unit of the level: worked out once per template and
+# level, not per unit). The template is kept with its list, so that its id is not another's.
+_Lead = tuple[tuple[Any, ...], Any]  # (place: "city" or "profile", then the keys), lead
+_LEVEL_LEADS: dict[tuple[int, str], tuple[CityTemplate, list[tuple[Task, tuple[Any, ...], Any, _Lead]]]] = {}
+
+
+def _level_leads(city: CityTemplate, level: str) -> list[tuple[Task, tuple[Any, ...], Any, _Lead]]:
+    found = _LEVEL_LEADS.get((id(city), level))
+    if found is not None and found[0] is city:
+        return found[1]
+    leads = []
+    for loc, task, container in tasks_with_places(city):
+        if not task.applies_to(level):
+            continue
+        inherited_loc, inherited = pick(container.layers(level), "lead")
+        container_lead = (("city", *_under(loc, container, task), *inherited_loc), inherited)
+        lead_loc, lead = _city_lead(task, level, loc)
+        if not lead:
+            lead_loc, lead = container_lead
+        leads.append((task, lead_loc, lead, container_lead))
+    if len(_LEVEL_LEADS) >= 16:  # a few templates' levels: a program may load many templates
+        _LEVEL_LEADS.clear()
+    _LEVEL_LEADS[(id(city), level)] = (city, leads)
+    return leads
+
+
 def _under(task_loc: Loc, container: Any, task: Task) -> Loc:
     """The place of ``container`` from the place of one of its tasks."""
     if isinstance(container, Section) and container.task is task:
@@ -234,8 +267,7 @@ def _under(task_loc: Loc, container: Any, task: Task) -> Loc:
     return task_loc[:-2]  # (…, "tasks", i)
 
 
-def _effective_lead(task: Task, level: str, override: TaskOverride | None, loc: Loc) -> tuple[tuple[Any, ...], Any]:
-    if override is not None and override.lead is not None:
-        return ("profile", "overrides", task.id, "lead"), override.lead
+def _city_lead(task: Task, level: str, loc: Loc) -> _Lead:
+    """The lead the city gives ``task`` (at ``loc``) at ``level``, and its place."""
     lead_loc, lead = pick(task.layers(level), "lead")
     return ("city", *loc, *lead_loc), lead
