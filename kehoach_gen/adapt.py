@@ -179,6 +179,9 @@ class _Block:
 
 TASK_LISTS = TaskLists()
 TASK_ROWS = TaskRows()  # by what a row is made from (see _Adapter.task_row)
+# the paragraphs of a section of the body (I., II., …), by what they are made from (see
+# _Adapter._body_section): most sections read only the level's words, the same for every unit
+BODY_SECTIONS = TaskRows(size=256)
 
 
 def _marked(row: Row) -> bool:
@@ -401,8 +404,36 @@ class _Adapter:
     # -- body -----------------------------------------------------------------------------------
     def body(self, blocks: list[_Block], inline: bool) -> list[Para]:
         out: list[Para] = []
-        self._blocks(self.city.body.sections, ("body", "sections"), 0, "", out, blocks, inline)
+        loc: Loc = ("body", "sections")
+        if inline:  # a section may hold the unit's own task list
+            self._blocks(self.city.body.sections, loc, 0, "", out, blocks, inline)
+            return out
+        n = 0
+        for i, section in enumerate(self.city.body.sections):
+            n = self._body_section(section, i, n, out, blocks)
         return out
+
+    def _body_section(self, section: Block, i: int, n: int, out: list[Para], tasks: list[_Block]) -> int:
+        """Section ``i`` of the body after ``n`` numbered ones (its paragraphs added to ``out``),
+        and how many are numbered with it: given again when an earlier unit made it from the same
+        level, pilot flag, draft and numbering, with its departments written as text for the
+        same roles, and its texts read the same values there (:data:`BODY_SECTIONS`)."""
+        key = (self.level, self.p.pilot, self.draft, i, n,
+               frozenset(k for k, v in self.p.departments.items() if isinstance(v, str)))
+        found: tuple[tuple[Para, ...], int] | None = BODY_SECTIONS.find(key, self.city, self.book)
+        if found is not None:
+            out += found[0]
+            return found[1]
+        start, notes = len(out), len(self.footnotes)
+        uses = self.book.start()
+        try:
+            after = self._blocks([section], ("body", "sections"), 0, "", out, tasks, False, n=n, first=i)
+        finally:
+            self.book.stop()
+        made = tuple(out[start:])
+        if len(self.footnotes) == notes and not any("[^" in para.text for para in made):
+            BODY_SECTIONS.keep(key, self.city, uses, self.book, (made, after))  # (a footnote: made each time)
+        return after
 
     def _visible(self, block: Block | RoleDuty) -> bool:
         """Whether a body block or a role paragraph applies to this unit (level, pilot)."""
@@ -422,9 +453,10 @@ class _Adapter:
         return Para(kind, text.upper() if depth == 0 else text, number)
 
     def _blocks(self, blocks: Sequence[Block], loc: Loc, depth: int, parent: str, out: list[Para],
-                tasks: list[_Block], inline: bool) -> None:
-        n = 0
-        for i, block in enumerate(blocks):
+                tasks: list[_Block], inline: bool, *, n: int = 0, first: int = 0) -> int:
+        """The paragraphs of ``blocks`` (the first at ``loc`` index ``first``, after ``n``
+        numbered ones) added to ``out``; how many are numbered at this depth after them."""
+        for i, block in enumerate(blocks, first):
             bloc: Loc = (*loc, i)
             if not self._visible(block):
                 continue
@@ -445,6 +477,7 @@ class _Adapter:
                 n = self._roles(block, bloc, depth, n, parent, out)
             elif block.tasks:
                 out.extend(self._inline(tasks, parent) if inline else [Para("text", APPENDIX_CITE)])
+        return n
 
     def _roles(self, block: Block, bloc: Loc, depth: int, n: int, parent: str, out: list[Para]) -> int:
         assert block.roles is not None

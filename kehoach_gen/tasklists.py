@@ -13,7 +13,9 @@ list made for another unit.
 Units rarely share a whole list: one drops a task, another names a department its own way. A
 task row is kept the same way, under what it is made from (the task, the unit's override of
 it, its number, what its section shares: see :meth:`kehoach_gen.adapt._Adapter.task_row`) and
-with what its texts read, so such a unit fills only the rows that differ.
+with what its texts read, so such a unit fills only the rows that differ. The sections of the
+body are kept the same way (:data:`kehoach_gen.adapt.BODY_SECTIONS`): most read only the
+level's words, and a unit fills only those that name it.
 """
 
 from __future__ import annotations

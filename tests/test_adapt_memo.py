@@ -43,24 +43,30 @@ def profile(**changes: Any) -> UnitProfile:
 def _forget() -> None:
     adapt_module.TASK_LISTS.clear()
     adapt_module.TASK_ROWS.clear()
+    adapt_module.BODY_SECTIONS.clear()
     adapt_module.ROWS.clear()
+
+
+def _memo(on: bool) -> None:
+    for memo in (adapt_module.TASK_LISTS, adapt_module.TASK_ROWS, adapt_module.BODY_SECTIONS):
+        memo.enabled = on
 
 
 @pytest.fixture(autouse=True)
 def fresh_memo() -> Iterator[None]:
     _forget()
     yield
-    adapt_module.TASK_LISTS.enabled = adapt_module.TASK_ROWS.enabled = True
+    _memo(True)
     _forget()
 
 
 def alone(c: CityTemplate, p: UnitProfile, draft: bool = False) -> UnitPlan:
     """The plan made with nothing remembered from another unit."""
-    adapt_module.TASK_LISTS.enabled = adapt_module.TASK_ROWS.enabled = False
+    _memo(False)
     try:
         return adapt(c, p, draft=draft)
     finally:
-        adapt_module.TASK_LISTS.enabled = adapt_module.TASK_ROWS.enabled = True
+        _memo(True)
 
 
 @pytest.mark.parametrize("layout", ["appendix", "inline"])
@@ -245,3 +251,39 @@ def test_a_unit_checked_then_adapted_fills_its_role_names_once(
     other = profile(name="Vĩnh Bảo")
     book = roles.RoleBook(project.city, p, "xa")
     assert adapt_valid(project.city, other, book=book) == alone(project.city, other)
+
+
+def test_a_body_section_reading_only_the_levels_words_is_made_once_for_the_level() -> None:
+    """Sections of the body that read no word of the unit itself are the very paragraphs an
+    earlier unit of the level got; those naming the unit, or on another level, are their own."""
+    c = city()
+    first, second = adapt(c, profile()), adapt(c, profile(name="Vĩnh Bảo"))
+    ward = adapt(c, profile(level="phường", name="Lê Chân"))
+    shared = [p for p in second.body if any(p is q for q in first.body)]
+    assert "IV. TỔ CHỨC THỰC HIỆN" in [p.full for p in shared]
+    assert "- Xây dựng xã Vĩnh Bảo văn minh." in [p.text for p in second.body]
+    assert not any("Vĩnh Bảo" in p.text for p in shared)
+    assert not any(p is q for p in ward.body for q in first.body if p.number)
+    assert [second, ward] == [alone(c, profile(name="Vĩnh Bảo")), alone(c, profile(level="phường", name="Lê Chân"))]
+
+
+def test_a_department_written_as_text_heads_its_duties_in_its_own_words() -> None:
+    """A unit that writes a department's name as text is headed by that text, even where its
+    names are those another unit gets from the template (whose heading is the role's full name)."""
+    c = city()
+    by_template = adapt(c, profile())
+    own = profile(name="Vĩnh Bảo", departments={"tu_phap": "Văn phòng HĐND và UBND"})
+    plan = adapt(c, own)
+    assert "1. Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã" in [p.full for p in by_template.body]
+    assert "1. Văn phòng HĐND và UBND" in [p.full for p in plan.body]
+    assert plan == alone(c, own)
+
+
+def test_a_body_section_for_pilot_units_is_never_given_to_the_others() -> None:
+    c = city(MINI_CITY.replace('"{{ don_vi }} là đơn vị làm điểm."', '"Là đơn vị làm điểm."')
+             .replace('"{{ don_vi }} không được lựa chọn làm điểm."', '"Không được lựa chọn làm điểm."'))
+    pilot, other = profile(pilot=True), profile(name="Vĩnh Bảo")
+    assert "Là đơn vị làm điểm." in [p.text for p in adapt(c, pilot).body]
+    plan = adapt(c, other)
+    assert "Không được lựa chọn làm điểm." in [p.text for p in plan.body]
+    assert plan == alone(c, other)
