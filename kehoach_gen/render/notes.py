@@ -102,29 +102,31 @@ def _footnotes_target(rels: str) -> str | None:
     return None
 
 
-_REF_START = f'<w:footnoteReference w:id="{REF_ID}'
+_REF_START = f'<w:footnoteReference w:id="{REF_ID}'.encode()
 
 
-def number(xml: str, first_id: int) -> tuple[str, list[tuple[int, str]]]:
-    """``xml`` with its placeholder references numbered in document order, and the notes that
-    became footnotes, as (id, key)."""
-    seen: dict[str, int] = {}
+def number(head: bytes, body: bytes, tail: bytes, first_id: int) -> tuple[bytes, list[tuple[int, str]]]:
+    """The document.xml of ``body`` (UTF-8) between ``head`` and ``tail``, with the body's
+    placeholder references numbered in document order, and the notes that became footnotes,
+    as (id, key)."""
+    seen: dict[bytes, int] = {}
     notes: list[tuple[int, str]] = []
-    out: list[str] = []
+    out: list[bytes] = [head]
     pos = 0
-    while (at := xml.find(_REF_START, pos)) >= 0:
-        end = xml.find('"/>', at)
-        key = xml[at + len(_REF_START):end]
-        out.append(xml[pos:at])
+    while (at := body.find(_REF_START, pos)) >= 0:
+        end = body.find(b'"/>', at)
+        key = body[at + len(_REF_START):end]
+        out.append(body[pos:at])
         if key in seen:  # the note is already at the foot of an earlier page: repeat its number
-            out.append(f"<w:t>{seen[key]}</w:t>")
+            out.append(b"<w:t>%d</w:t>" % seen[key])
         else:
             seen[key] = len(seen) + 1
-            notes.append((first_id + len(notes), key))
-            out.append(f'<w:footnoteReference w:id="{notes[-1][0]}"/>')
+            notes.append((first_id + len(notes), key.decode("utf-8")))
+            out.append(b'<w:footnoteReference w:id="%d"/>' % notes[-1][0])
         pos = end + 3
-    out.append(xml[pos:])
-    return "".join(out), notes
+    out.append(body[pos:])
+    out.append(tail)
+    return b"".join(out), notes
 
 
 def part(setup: NoteSetup, notes: list[tuple[int, str]], texts: Mapping[str, tuple[int, str]]) -> bytes:
