@@ -144,6 +144,16 @@ def _unit_name(ward: Any) -> str:
     return modern_spelling(full)
 
 
+@functools.lru_cache(maxsize=64)
+def _units_named(province_code: int) -> dict[str, tuple[OfficialUnit, ...]]:
+    """The province's units by :func:`canonical_name` (a name two levels share: both, by code):
+    a profile's name is found at once, not compared with every unit's."""
+    found: dict[str, list[OfficialUnit]] = {}
+    for u in _units_of(province_code):
+        found.setdefault(canonical_name(u.name), []).append(u)
+    return {name: tuple(us) for name, us in found.items()}
+
+
 @functools.lru_cache(maxsize=64)  # 34 provinces
 def _units_of(province_code: int) -> tuple[OfficialUnit, ...]:
     return cache.cached(cache.key("units", cache.list_fingerprint(), str(province_code)),
@@ -224,7 +234,8 @@ def check_unit(
     ``name`` key, for the message. An unknown province is one warning on key ``province``.
     """
     try:
-        units = official_units(province)
+        code = _find_province(province).code
+        units, by_name = _units_of(code), _units_named(code)
     except InputError as exc:
         return [Problem(
             message=p.message, file=file, line=key_line, key=p.key, hint=p.hint, warning=True,
@@ -235,10 +246,9 @@ def check_unit(
     level_name = LEVEL_NAMES[lvl]
     prov = units[0].province_full_name if units else _find_province(province).full_name
     word_level, bare = split_type_word(name)
-    if any(canonical_name(u.name) == canonical_name(name) for u in units):
+    if canonical_name(name) in by_name:
         word_level, bare = None, _tidy(name)  # an official name that starts like a type word
-    key = canonical_name(bare)
-    matches = [u for u in units if canonical_name(u.name) == key]
+    matches = by_name.get(canonical_name(bare), ())
     if any(u.level == lvl for u in matches):
         if word_level is not None and word_level != lvl:
             return [Problem(
