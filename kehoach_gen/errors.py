@@ -109,9 +109,17 @@ def rel(path: str | Path | None) -> str | None:
 
 @functools.lru_cache(maxsize=4096)
 def _rel(path: str, cwd: str) -> str:
-    """(Resolving a path asks the file system at each step: once per path and folder.)"""
+    """(Resolving a path asks the file system at each step: once per path, and its folder once
+    for all the files in it, see :func:`~kehoach_gen.files.resolved`.)"""
+    from .files import resolved
+
     p = Path(path)
+    if len(_FOLDERS) > 4096:
+        _FOLDERS.clear()
     try:
-        return str(p.resolve().relative_to(Path(cwd).resolve()))
+        return str(resolved(p, _FOLDERS).relative_to(resolved(Path(cwd), _FOLDERS)))
     except ValueError:
         return str(p)
+
+
+_FOLDERS: dict[str, Path] = {}  # folders resolved for rel(), by folder and working directory

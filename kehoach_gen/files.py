@@ -21,6 +21,23 @@ import tempfile
 from pathlib import Path
 
 
+def resolved(path: Path, folders: dict[str, Path]) -> Path:
+    """``path.resolve()``, asking the file system once per folder rather than once per folder
+    of each file's path (``realpath`` looks at every part of it): a file that is no symbolic
+    link resolves to its resolved folder and its name. ``folders`` keeps the folders resolved
+    so far (by the folder as written and the working directory), for as long as the caller
+    keeps it."""
+    name = path.name
+    if name in ("", ".", "..") or os.path.islink(path):
+        return path.resolve()
+    parent = path.parent
+    key = str(parent) if parent.is_absolute() else f"{parent}\0{os.getcwd()}"
+    folder = folders.get(key)
+    if folder is None:
+        folder = folders[key] = parent.resolve()
+    return folder / name
+
+
 @functools.lru_cache(maxsize=1)
 def _umask() -> int:
     # os.umask can only be read by setting it; done once, before any worker starts
@@ -36,10 +53,14 @@ def new_file_mode() -> int:
 
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write ``data`` to ``path`` so that an interrupted run leaves the old file intact."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     replacing = os.path.lexists(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".~{path.stem[:40]}-", suffix=".tmp", dir=path.parent)
+    prefix = f".~{path.stem[:40]}-"
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
+    except FileNotFoundError:  # the folder is made when first needed, not asked for every file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(raw)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import InputError, OutputError, Problem, rel
-from .files import atomic_write
+from .files import atomic_write, resolved
 from .render import PROP_CONTENT, is_unchanged
 from .spelling import slug
 
@@ -52,9 +52,10 @@ def collisions(profiles: Sequence[Path], out: Path | None) -> list[Problem]:
     both make cam_giang.docx): one error per profile after the first, naming both."""
     first: dict[str, Path] = {}
     problems = []
+    folders: dict[str, Path] = {}  # (the output folder resolved once, not once per profile)
     for path in profiles:
         target = target_for(path, out)
-        key = os.path.normcase(str(target.resolve(strict=False)))
+        key = os.path.normcase(str(resolved(target, folders)))
         if key in first and first[key].resolve() != path.resolve():
             problems.append(Problem(
                 message=f"ghi ra cùng tệp {rel(target)} với hồ sơ {rel(first[key])}; tệp của một đơn vị "
