@@ -224,7 +224,7 @@ class _Adapter:
         self.level = level
         self.spec = city.level(level)
         self.draft = draft
-        self.book = book if book is not None and book.serves(profile, level) else RoleBook(city, profile, level)
+        self.book = book if book is not None and book.serves(city, profile, level) else RoleBook(city, profile, level)
         self.footnotes: dict[str, tuple[int, str]] = {}
 
     # -- text -----------------------------------------------------------------------------------

@@ -93,9 +93,9 @@ class RoleBook:
         self._open: list[Uses] = []
         self._reads: dict[tuple[frozenset[str], frozenset[str]], tuple[Any, ...]] = {}
 
-    def serves(self, profile: UnitProfile, level: Level) -> bool:
-        """Whether this is the book of ``profile`` (this very object) at ``level``."""
-        return self.profile is profile and self.level == level
+    def serves(self, city: CityTemplate, profile: UnitProfile, level: Level) -> bool:
+        """Whether this is the book of ``profile`` at ``level`` of ``city`` (these very objects)."""
+        return self.city is city and self.profile is profile and self.level == level
 
     @contextmanager
     def tracking(self) -> Iterator[Uses]:

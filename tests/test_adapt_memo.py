@@ -251,6 +251,8 @@ def test_a_unit_checked_then_adapted_fills_its_role_names_once(
     other = profile(name="Vĩnh Bảo")
     book = roles.RoleBook(project.city, p, "xa")
     assert adapt_valid(project.city, other, book=book) == alone(project.city, other)
+    renamed = city(MINI_CITY.replace("unit: Văn phòng HĐND và UBND", "unit: Văn phòng UBND"))
+    assert adapt_valid(renamed, p, book=book) == alone(renamed, p)  # (a book of another template)
 
 
 def test_a_body_section_reading_only_the_levels_words_is_made_once_for_the_level() -> None:

@@ -46,7 +46,7 @@ def check_profile(profile: UnitProfile, city: CityTemplate, where: Where, *, dra
     problems += _signer(profile, city, level, where, draft)
     problems += _province(profile, city, where)
     if level is not None:
-        if book is None or not book.serves(profile, level):
+        if book is None or not book.serves(city, profile, level):
             book = RoleBook(city, profile, level)
         problems += _noi_nhan(profile, city, book, where)
         problems += _leads(profile, city, book, where)
