@@ -105,15 +105,18 @@ def test_a_department_renamed_in_one_profile_changes_only_that_units_list() -> N
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     c = city()
     small, rows = TaskLists(size=2, per_kind=1), TaskRows(size=3, per_key=1)
+    sections = TaskRows(size=2, per_key=1)
     monkeypatch.setattr(adapt_module, "TASK_LISTS", small)
     monkeypatch.setattr(adapt_module, "TASK_ROWS", rows)
+    monkeypatch.setattr(adapt_module, "BODY_SECTIONS", sections)
     monkeypatch.setattr(adapt_module, "ROWS_KEPT", 5)
     profiles = [profile(**u) for u in UNITS]
     plans = [adapt(c, p) for p in profiles]
     assert len(small._kinds) <= 2
     assert all(len(v) <= 1 for v in small._kinds.values())
-    assert 0 < len(rows._keys) <= 3
-    assert all(len(r.rows) <= 1 for readings in rows._keys.values() for r in readings)
+    for memo, size in ((rows, 3), (sections, 2)):
+        assert 0 < len(memo._keys) <= size
+        assert all(len(r.rows) <= 1 for readings in memo._keys.values() for r in readings)
     assert 0 < len(adapt_module.ROWS) <= 5
     assert plans == [alone(c, p) for p in profiles]
 
