@@ -101,3 +101,16 @@ def test_a_row_that_prints_its_position_is_numbered_in_every_plan(tmp_path: Path
         assert plan.appendix is not None
         last = len(plan.appendix.rows)
         assert f"#{last}<" in xml or f"#{last} " in xml or f"#{last}</w:t>" in xml
+
+
+def test_what_the_kept_bodies_wrote_is_joined_in_as_bytes_where_the_template_numbered_it() -> None:
+    """A document is rendered with each kept body's output as a numbered mark, its bytes joined
+    in afterwards; a NUL the marks did not put there is refused, never taken for a mark."""
+    from kehoach_gen.render.template import _spliced
+
+    pieces = [b"<w:p>1</w:p>", "<w:t>Ủy ban</w:t>".encode()]
+    assert _spliced("<b>\x001\x00 \x000\x00\x001\x00</b>", pieces) == \
+        "<b><w:t>Ủy ban</w:t> <w:p>1</w:p><w:t>Ủy ban</w:t></b>".encode()
+    assert _spliced("<b>không có gì</b>", []) == "<b>không có gì</b>".encode()
+    with pytest.raises(ValueError):
+        _spliced("<b>\x00</b>", pieces)

@@ -147,6 +147,12 @@ CASES: dict[str, tuple[Callable[[], bytes], tuple[str, ...]]] = {
         "{% for a in appendix.rows %}{% for b in appendix.rows %}"
         + "{{ " + " ~ ".join(["a.text"] * 30) + " }}" + "{% endfor %}{% endfor %}")),
         ("văn bản quá lớn",)),
+    # a loop body reading its item alone is written once per item and numbered in the output
+    # (ItemBodies): what it wrote counts against the limit all the same
+    "output of item bodies without bound": (lambda: _with_document(_title(
+        "{% for a in appendix.rows %}{% for b in appendix.rows %}"
+        + "{{ " + " ~ ".join(["b.text"] * 30) + " }}" + "{% endfor %}{% endfor %}")),
+        ("văn bản quá lớn",)),
     "join bomb": (lambda: _with_document(_title("{{ trich_yeu|join(',')|join(',')|join(',') }}")),
                   ("|join trong mẫu chỉ dùng được cho danh sách",)),
     "join with a long separator": (lambda: _with_document(_title("{{ noi_nhan|join(trich_yeu) }}")),

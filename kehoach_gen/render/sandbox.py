@@ -355,9 +355,11 @@ def from_code(env: SandboxedEnvironment, code: CodeType) -> jinja2.Template:
     return env.template_class.from_code(env, code, env.make_globals(None), None)
 
 
-def render(template: jinja2.Template, values: Mapping[str, Any]) -> str:
-    """The template's output, counted while it streams: over :data:`MAX_OUTPUT_CHARS` stops.
-    Loops draw on a fresh :class:`Budget`."""
+def render(template: jinja2.Template, values: Mapping[str, Any],
+           elsewhere: Callable[[], int] = lambda: 0) -> str:
+    """The template's output, counted while it streams: over :data:`MAX_OUTPUT_CHARS` stops
+    (``elsewhere()``: the characters written so far that the output only numbers, see
+    :class:`kehoach_gen.render.template.ItemBodies`). Loops draw on a fresh :class:`Budget`."""
     token = _BUDGET.set(Budget())
     try:
         chunks: list[str] = []
@@ -366,7 +368,7 @@ def render(template: jinja2.Template, values: Mapping[str, Any]) -> str:
         stream = template.root_render_func(template.new_context(dict(values)))
         while batch := list(islice(stream, _CHUNKS)):
             size += sum(map(len, batch))
-            if size > MAX_OUTPUT_CHARS:
+            if size + elsewhere() > MAX_OUTPUT_CHARS:
                 raise TemplateLimit(
                     f"mẫu Word sinh ra văn bản quá lớn (hơn {MAX_OUTPUT_CHARS // 1_000_000} triệu ký tự)",
                     _LOOP_HINT)

@@ -83,6 +83,22 @@ def _as_runs(value: Any) -> Any:
     return runs(str(value), _NOTES.get())
 
 
+class _Pieces:
+    """What the loop bodies wrote while one document is rendered, as UTF-8, in the order
+    asked, and how many characters that is (counted against the output limit)."""
+
+    __slots__ = ("chars", "data")
+
+    def __init__(self) -> None:
+        self.data: list[bytes] = []
+        self.chars = 0
+
+
+# the pieces of the document being rendered (a context variable: renders may run in threads)
+_PIECES: ContextVar[_Pieces | None] = ContextVar("kehoach_render_pieces", default=None)
+_MARK = "\x00"  # around a piece's number in the rendered text: no XML holds it (escape drops it)
+
+
 class ItemBodies:
     """The loop bodies :func:`.sandbox.split_loops` moved apart, and what each wrote for the
     items it was given: ``{{ item|_kh_item(k) }}`` writes body ``k`` for ``item``.
@@ -91,13 +107,16 @@ class ItemBodies:
     it, so its id stays its own; a text by its value) and the plan's footnotes (the text of a
     cell may show their markers): the rows of an appendix shared by units of one kind
     (:class:`kehoach_gen.tasklists.TaskLists`, :data:`.context.ROW_VIEWS`) are written once.
-    Bounded: past ``size`` outputs or ``chars`` characters the memo starts again."""
+    It is kept encoded: while a document is rendered, the template writes only a piece's
+    number in its place, and the document's bytes are joined around the pieces (:func:`_spliced`),
+    so that most of a document (its rows and paragraphs) is never text again. Bounded: past
+    ``size`` outputs or ``chars`` characters the memo starts again."""
 
     def __init__(self, env: SandboxedEnvironment, codes: tuple[tuple[str, Any], ...],
                  size: int = 4096, chars: int = 4_000_000):
         self.bodies = [(var, sandbox.from_code(env, code)) for var, code in codes]
         self.size, self.chars = size, chars
-        self._memo: dict[tuple[int, Any, tuple[Any, ...]], tuple[Any, Xml]] = {}
+        self._memo: dict[tuple[int, Any, tuple[Any, ...]], tuple[Any, bytes, int]] = {}
         self._total = 0
         self._notes: tuple[Any, tuple[Any, ...]] = (None, ())
 
@@ -112,16 +131,30 @@ class ItemBodies:
     def __call__(self, item: Any, k: int) -> Xml:
         key = (k, item if type(item) is str else id(item), self._marks())
         found = self._memo.get(key)
-        if found is not None:
-            return found[1]
-        var, body = self.bodies[k]
-        out = Xml("".join(body.root_render_func(body.new_context({var: item}))))
-        if len(self._memo) >= self.size or self._total + len(out) > self.chars:
-            self._memo.clear()
-            self._total = 0
-        self._memo[key] = (item, out)
-        self._total += len(out)
-        return out
+        if found is None:
+            var, body = self.bodies[k]
+            text = "".join(body.root_render_func(body.new_context({var: item})))
+            if len(self._memo) >= self.size or self._total + len(text) > self.chars:
+                self._memo.clear()
+                self._total = 0
+            found = self._memo[key] = (item, text.encode("utf-8"), len(text))
+            self._total += len(text)
+        pieces = _PIECES.get()
+        if pieces is None:  # (the template rendered outside a document)
+            return Xml(found[1].decode("utf-8"))
+        pieces.data.append(found[1])
+        pieces.chars += found[2]
+        return Xml(f"{_MARK}{len(pieces.data) - 1}{_MARK}")
+
+
+def _spliced(text: str, pieces: list[bytes]) -> bytes:
+    """The rendered ``text`` as UTF-8 with each piece's number replaced by the piece."""
+    parts = text.encode("utf-8").split(_MARK.encode())
+    if len(parts) % 2 == 0:  # (never: escape() drops the mark from every value)
+        raise ValueError("văn bản điền ra có ký tự NUL")
+    for at in range(1, len(parts), 2):
+        parts[at] = pieces[int(parts[at])]
+    return b"".join(parts)
 
 
 @dataclass(frozen=True)
@@ -344,14 +377,17 @@ class CompiledTemplate:
     def _document(self, plan: UnitPlan) -> tuple[bytes, list[tuple[int, str]]]:
         """The document.xml (UTF-8), and the footnotes it references as (id, key).
 
-        Jinja gives the body as text; it is encoded once, and the rest is done on the bytes,
-        where a search and a join cost a fraction of what they cost on Vietnamese text (a
-        character of which takes two bytes in a Python string, and is searched as such)."""
+        Jinja gives the body as text, its rows and paragraphs as the numbers of pieces already
+        encoded (:class:`ItemBodies`); the rest is encoded once, joined around them, and what
+        follows is done on the bytes, where a search and a join cost a fraction of what they
+        cost on Vietnamese text (a character of which takes two bytes in a Python string)."""
         values = context(plan, self.geometry)
         values["_kh_rules"] = [rule.indent(values) for rule in self._rules]
         token = _NOTES.set(plan.footnotes)
+        pieces = _Pieces()
+        pieces_token = _PIECES.set(pieces)
         try:
-            body = sandbox.render(self.template, values)
+            data = _spliced(sandbox.render(self.template, values, lambda: pieces.chars), pieces.data)
         except sandbox.TemplateLimit as exc:
             raise self._failed(exc.message, exc.hint) from None
         except jinja2.UndefinedError as exc:
@@ -362,10 +398,10 @@ class CompiledTemplate:
             raise self._failed(f"mẫu Word lỗi khi điền dữ liệu: {type(exc).__name__}: {exc}"[:300],
                                "Kiểm tra các thẻ {{ … }} và {% … %} của mẫu") from None
         finally:
+            _PIECES.reset(pieces_token)
             _NOTES.reset(token)
-        if plan.appendix is None:
-            body = drop_last_section(body)
-        data = body.encode("utf-8")
+        if plan.appendix is None:  # (the last section is cut from the text)
+            data = drop_last_section(data.decode("utf-8")).encode("utf-8")
         used: list[tuple[int, str]] = []
         if plan.footnotes:
             return footnotes.number(self._head, data, self._tail, self._notes.first_id)
