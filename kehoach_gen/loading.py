@@ -411,7 +411,11 @@ def read_bounded(path: Path, limit: int, what: str) -> bytes:
         raise InputError([Problem(message=f"không phải tệp thường (thiết bị hoặc ống dẫn), không đọc {what}",
                                   file=rel(path), hint="Chỉ ra một tệp trên đĩa")])
     with open(path, "rb") as f:
-        raw = f.read(limit + 1)
+        # the size the file has (a buffer of ``limit`` bytes would be made for every read),
+        # and more only if it grew meanwhile
+        raw = f.read(min(st.st_size, limit) + 1)
+        if st.st_size < len(raw) <= limit:
+            raw += f.read(limit + 1 - len(raw))
     if len(raw) > limit:
         raise InputError([Problem(
             message=f"tệp quá lớn (trên {limit // (1024 * 1024)} MB) để là {what}",

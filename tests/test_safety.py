@@ -332,3 +332,30 @@ def test_a_decomposed_name_in_a_profile_file_is_composed_in_the_document(
     text = all_text(open_docx(result.output))  # type: ignore[arg-type]
     assert "XÃ TÂN AN" in text and "Phạm Minh Ngạn" in text
     assert unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.parametrize(("written", "limit", "whole"), [
+    (b"level: xa\n" * 10, 1000, True),       # as large as it was when looked at
+    (b"level: xa\n" * 10, 50, False),        # larger than allowed
+])
+def test_a_file_read_whole_even_when_it_grew_since_it_was_looked_at(
+        written: bytes, limit: int, whole: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file is read up to the size it had when looked at (no buffer of the whole limit is
+    made), and on if it grew meanwhile, up to the limit."""
+    from kehoach_gen import loading
+
+    path = tmp_path / "p.yaml"
+    path.write_bytes(written)
+    real_stat = os.stat
+
+    def looked_at_smaller(p: object, *args: object, **kwargs: object) -> os.stat_result:
+        st = real_stat(p, *args, **kwargs)  # type: ignore[arg-type]
+        return os.stat_result((st.st_mode, st.st_ino, st.st_dev, st.st_nlink, st.st_uid, st.st_gid,
+                               10, st.st_atime, st.st_mtime, st.st_ctime))
+
+    monkeypatch.setattr(os, "stat", looked_at_smaller)
+    if whole:
+        assert loading.read_bounded(path, limit, "tệp YAML") == written
+    else:
+        with pytest.raises(InputError, match="tệp quá lớn"):
+            loading.read_bounded(path, limit, "tệp YAML")
