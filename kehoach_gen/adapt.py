@@ -15,9 +15,9 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from .errors import InputError, Loc, Problem, dotted
 from .model import (
@@ -41,6 +41,8 @@ from .roles import RoleBook
 from .signing import lines as signer_lines
 from .tasklists import Made, TaskLists, TaskRows
 from .validate import level_of, profile_problems
+
+T = TypeVar("T")
 
 FOOTNOTE_RE = re.compile(r"\[\^([A-Za-z0-9_\-]+)\]")
 UNSIGNED = "………………………"
@@ -283,18 +285,27 @@ class _Adapter:
         key = (self.level, self.draft, entry.loc, number, kind, tuple(shared.items()),
                id(task) if entry.source == "city" else task.model_dump_json(),
                override.model_dump_json() if override is not None else None)
-        found: Row | None = TASK_ROWS.find(key, self.city, self.book)
+        return self._kept(TASK_ROWS, key, lambda: self._task_row(entry, task, override, number, kind, shared),
+                          _marked)
+
+    def _kept(self, memo: TaskRows, key: tuple[Any, ...], make: Callable[[], T],
+              marked: Callable[[T], bool]) -> T:
+        """What ``memo`` keeps under ``key`` for a unit that reads what this one does, else
+        ``make()``, kept with what it read, unless it has a footnote (``marked``, or one
+        registered while making it): a footnote's number is the unit's own, so that is made
+        each time."""
+        found: T | None = memo.find(key, self.city, self.book)
         if found is not None:
             return found
         notes = len(self.footnotes)
         uses = self.book.start()
         try:
-            row = self._task_row(entry, task, override, number, kind, shared)
+            made = make()
         finally:
             self.book.stop()
-        if len(self.footnotes) == notes and not _marked(row):  # a row with a footnote is made each time
-            TASK_ROWS.keep(key, self.city, uses, self.book, row)
-        return row
+        if len(self.footnotes) == notes and not marked(made):
+            memo.keep(key, self.city, uses, self.book, made)
+        return made
 
     def _task_row(self, entry: _Entry, task: Task, override: TaskOverride | None, number: str,
                   kind: Literal["task", "section_task"], shared: dict[str, tuple[str, ...]]) -> Row:
@@ -420,19 +431,15 @@ class _Adapter:
         same roles, and its texts read the same values there (:data:`BODY_SECTIONS`)."""
         key = (self.level, self.p.pilot, self.draft, i, n,
                frozenset(k for k, v in self.p.departments.items() if isinstance(v, str)))
-        found: tuple[tuple[Para, ...], int] | None = BODY_SECTIONS.find(key, self.city, self.book)
-        if found is not None:
-            out += found[0]
-            return found[1]
-        start, notes = len(out), len(self.footnotes)
-        uses = self.book.start()
-        try:
-            after = self._blocks([section], ("body", "sections"), 0, "", out, tasks, False, n=n, first=i)
-        finally:
-            self.book.stop()
-        made = tuple(out[start:])
-        if len(self.footnotes) == notes and not any("[^" in para.text for para in made):
-            BODY_SECTIONS.keep(key, self.city, uses, self.book, (made, after))  # (a footnote: made each time)
+
+        def make() -> tuple[tuple[Para, ...], int]:
+            made: list[Para] = []
+            after = self._blocks([section], ("body", "sections"), 0, "", made, tasks, False, n=n, first=i)
+            return tuple(made), after
+
+        paras, after = self._kept(BODY_SECTIONS, key, make,
+                                  lambda found: any("[^" in para.text for para in found[0]))
+        out += paras
         return after
 
     def _visible(self, block: Block | RoleDuty) -> bool:

@@ -234,8 +234,8 @@ def check_unit(
     ``name`` key, for the message. An unknown province is one warning on key ``province``.
     """
     try:
-        code = _find_province(province).code
-        units, by_name = _units_of(code), _units_named(code)
+        found = _find_province(province)
+        units, by_name = _units_of(found.code), _units_named(found.code)
     except InputError as exc:
         return [Problem(
             message=p.message, file=file, line=key_line, key=p.key, hint=p.hint, warning=True,
@@ -244,7 +244,7 @@ def check_unit(
     if lvl not in LEVELS:
         return []  # the profile's own validation reports a bad level
     level_name = LEVEL_NAMES[lvl]
-    prov = units[0].province_full_name if units else _find_province(province).full_name
+    prov = units[0].province_full_name if units else found.full_name
     word_level, bare = split_type_word(name)
     if canonical_name(name) in by_name:
         word_level, bare = None, _tidy(name)  # an official name that starts like a type word

@@ -402,10 +402,9 @@ class CompiledTemplate:
             _NOTES.reset(token)
         if plan.appendix is None:  # (the last section is cut from the text)
             data = drop_last_section(data.decode("utf-8")).encode("utf-8")
-        used: list[tuple[int, str]] = []
         if plan.footnotes:
             return footnotes.number(self._head, data, self._tail, self._notes.first_id)
-        return b"".join((self._head, data, self._tail)), used
+        return b"".join((self._head, data, self._tail)), []
 
     def render_document(self, plan: UnitPlan, properties: Mapping[str, str] | None = None
                         ) -> Rendered:
