@@ -112,5 +112,6 @@ def test_what_the_kept_bodies_wrote_is_joined_in_as_bytes_where_the_template_num
     assert _spliced("<b>\x001\x00 \x000\x00\x001\x00</b>", pieces) == \
         "<b><w:t>Ủy ban</w:t> <w:p>1</w:p><w:t>Ủy ban</w:t></b>".encode()
     assert _spliced("<b>không có gì</b>", []) == "<b>không có gì</b>".encode()
-    with pytest.raises(ValueError):
-        _spliced("<b>\x00</b>", pieces)
+    for stray in ("<b>\x00</b>", "<b>\x001"):  # (the second would read as a mark left open)
+        with pytest.raises(ValueError):
+            _spliced(stray, pieces)
