@@ -95,6 +95,25 @@ def test_checking_a_plan_loads_no_model_once_the_unit_index_is_cached(tmp_path: 
     assert checked.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_generating_a_plan_starts_no_event_loop_library(tmp_path: Path) -> None:
+    """Nothing of ``generate`` uses asyncio, and importing it drags in ssl, socket, logging and
+    concurrent.futures (some 25 ms at every start). typing_extensions before 4.16 imported it
+    for every function pydantic_core marks deprecated; setup.cfg asks for 4.16 or later."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "KEHOACH_CACHE": str(tmp_path / "cache")}
+    code = ("import sys\nfrom kehoach_gen.cli import main\ntry:\n    main(['generate', sys.argv[1], "
+            "'-o', sys.argv[2]])\nexcept SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('asyncio', 'ssl')))\n")
+    made = subprocess.run([sys.executable, "-c", code, str(REPO / "unit_profiles" / "tan_an.yaml"),
+                           str(tmp_path / "tan_an.docx")], env=env, cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    assert (tmp_path / "tan_an.docx").stat().st_size > 10_000
+    assert made.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_the_official_list_is_known_by_its_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Entries made from the official list are keyed by its installed files: a list
     reinstalled or upgraded (a file changed, added) makes new entries; none installed, '?'."""
