@@ -51,13 +51,16 @@ APPENDIX_CITE = "(Chi tiết theo Phụ lục kèm theo)"
 # ---------------------------------------------------------------------------------------------
 # The adapted plan
 
-ParaKind = Literal["h1", "h2", "h3", "text"]
+ParaKind = Literal["h1", "h2", "h3", "text", "closing"]
 
 
 @dataclass(frozen=True)
 class Para:
     """A body paragraph: ``h1`` (I. CAPITALS), ``h2`` (1. bold), ``h3`` (a) bold), ``text``
-    (a plain paragraph, possibly numbered). ``text`` may hold line breaks (``\\n``)."""
+    (a plain paragraph, possibly numbered), ``closing`` (the last one, "Trên đây là Kế
+    hoạch …", which the Word template keeps on the page of the signature: a page holding only
+    Nơi nhận and the signature is no page to sign; a template sees it as ``text`` with
+    ``para.closing`` true). ``text`` may hold line breaks (``\\n``)."""
 
     kind: ParaKind
     text: str
@@ -634,7 +637,7 @@ def adapt_valid(city: CityTemplate, profile: UnitProfile, *, draft: bool = False
     blocks = a.blocks()
     body = a.body(blocks, inline)
     if city.body.closing:
-        body.append(Para("text", a.text(("body", "closing"), city.body.closing)))
+        body.append(Para("closing", a.text(("body", "closing"), city.body.closing)))
     signer, signer_name = a.signer()
     number = format_number(profile.number, profile.symbol)
     year = city.plan.date.year

@@ -12,7 +12,9 @@ landscape section with its own page numbering restarting at 1.
 The appendix table has one sample row per kind of row: a group or section title (its styles
 "KH Bang nhom …" keep it on the page of the row below it), a section that is itself a task, a
 task tall enough that it may break across pages (``row.tall``: no "keep row together") and an
-ordinary task that may not. Footnote markers become real Word footnotes, styled by "footnote
+ordinary task that may not. The closing paragraph of the body (``para.closing``, "Trên
+đây là Kế hoạch …") has the style "KH Ket thuc", which keeps it on the page of Nơi nhận and the
+signature. Footnote markers become real Word footnotes, styled by "footnote
 text" and "footnote reference".
 
 The file is slimmed after python-docx writes it: only the styles the document uses (and the
@@ -101,6 +103,9 @@ def _styles(doc) -> None:
             del fonts.attrib[qn(theme_attr)]
     J, C = WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER
     _style(doc, "KH Noi dung", align=J, indent=Cm(1.27), after=6)
+    # the closing paragraph ("Trên đây là Kế hoạch …") goes to the page of Nơi nhận and the
+    # signature (whose row never splits): no page holds a signature and nothing of the text
+    _style(doc, "KH Ket thuc", align=J, indent=Cm(1.27), after=6, keep_next=True)
     _style(doc, "KH Muc I", bold=True, align=J, indent=Cm(1.27), before=6, after=6, keep_next=True)
     _style(doc, "KH Muc 1", bold=True, align=J, indent=Cm(1.27), after=6, keep_next=True)
     _style(doc, "KH Muc a", bold=True, italic=False, align=J, indent=Cm(1.27), after=6, keep_next=True)
@@ -279,6 +284,8 @@ def build() -> bytes:
     _para(doc, "{{r para.rich }}", "KH Muc 1")
     _para(doc, "{%p elif para.kind == 'h3' %}", "KH Noi dung")
     _para(doc, "{{r para.rich }}", "KH Muc a")
+    _para(doc, "{%p elif para.closing %}", "KH Noi dung")
+    _para(doc, "{{r para.rich }}", "KH Ket thuc")
     _para(doc, "{%p else %}", "KH Noi dung")
     _para(doc, "{{r para.rich }}", "KH Noi dung")
     _para(doc, "{%p endif %}", "KH Noi dung")

@@ -65,7 +65,7 @@ def documents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
     return docs
 
 
-_BODY_END = '<w:p><w:pPr><w:pStyle w:val="KHNoidung"/></w:pPr><w:r><w:t xml:space="preserve">Trên đây'
+_BODY_END = '<w:p><w:pPr><w:pStyle w:val="KHKetthuc"/></w:pPr><w:r><w:t xml:space="preserve">Trên đây'
 
 
 def _body_paragraph(text: str, before: int = 0) -> str:

@@ -4,14 +4,19 @@ rows never split, tall ones may, the header row repeats; the geometry comes from
 from __future__ import annotations
 
 import dataclasses
+import io
+import re
+import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 
 from kehoach_gen.adapt import Row, UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
-from kehoach_gen.render import context
+from kehoach_gen.render import CompiledTemplate, context
 from kehoach_gen.render.context import DEFAULT_GEOMETRY, RowGeometry
 from kehoach_gen.render.layout import drop_last_section
 
@@ -49,6 +54,53 @@ def test_title_rows_keep_with_the_next_row_through_their_styles() -> None:
             assert paragraphs[0].paragraph_format.keep_with_next is None  # the style decides: restylable
         else:
             assert not any(keeps_with_next(p) for p in paragraphs), kind
+
+
+@pytest.mark.parametrize("layout", ["appendix", "inline"])
+def test_the_closing_paragraph_keeps_to_the_page_of_the_signature(layout: str) -> None:
+    """The last paragraph of the body ("Trên đây là Kế hoạch …") keeps with the table of Nơi
+    nhận and the signature, whose row never splits: no page holds a signature and nothing of
+    the text. Only that paragraph: the body before it flows as it will."""
+    plan = mini(task_layout=layout)
+    assert plan.body[-1].kind == "closing"
+    doc = open_docx(TEMPLATE.render(plan))
+    sign = next(t for t in doc.tables if t.cell(0, 0).text.startswith("Nơi nhận"))
+    row = sign.rows[0]._tr
+    assert row.trPr is not None and row.trPr.find(qn("w:cantSplit")) is not None
+    body = list(doc.element.body.iterchildren())
+    at = body.index(sign._tbl)
+    before = [Paragraph(el, doc._body) for el in body[at - 2:at]]
+    assert [el.tag for el in body[at - 2:at]] == [qn("w:p")] * 2
+    closing, *_ = plan.body[-1].text.split("\n")
+    assert before[-1].text == closing
+    assert keeps_with_next(before[-1])
+    assert before[-1].paragraph_format.keep_with_next is None  # the style decides: restylable
+    assert not keeps_with_next(before[0]), before[0].text  # an ordinary paragraph of the body
+
+
+def test_a_template_that_does_not_know_the_closing_paragraph_writes_it_as_text(tmp_path: Path) -> None:
+    """A template written before ``para.closing`` (its body loop knows h1, h2, h3 and text, and
+    may name "text" without an ``else``) still writes the closing paragraph, as body text."""
+    data = (REPO / "templates" / "ke_hoach.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = {i.filename: src.read(i.filename) for i in src.infolist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    branch = re.compile(r"<w:p>(?:(?!<w:p>).)*?\{%p elif para\.closing %\}.*?</w:p><w:p>.*?</w:p>")
+    assert len(branch.findall(xml)) == 1
+    xml = branch.sub("", xml).replace("{%p else %}", "{%p elif para.kind == 'text' %}")
+    assert "closing" not in xml and "{%p else %}" not in xml
+    parts["word/document.xml"] = xml.encode("utf-8")
+    old = tmp_path / "old.docx"
+    with zipfile.ZipFile(old, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, part in parts.items():
+            out.writestr(name, part)
+    plan = mini()
+    doc = open_docx(CompiledTemplate(old).render(plan))
+    sign = next(t for t in doc.tables if t.cell(0, 0).text.startswith("Nơi nhận"))
+    before = sign._tbl.getprevious()
+    closing = Paragraph(before, doc._body)
+    assert closing.text == plan.body[-1].text and closing.style.name == "KH Noi dung"
+    assert not keeps_with_next(closing)
 
 
 def test_short_rows_do_not_split_a_tall_task_may_and_the_header_repeats() -> None:

@@ -4,11 +4,13 @@ The three bundled profiles are rendered through the library and converted with `
 --headless --convert-to pdf``; then, per landscape page (``pdftotext -f N -l N``): no page ends
 with a group or section title whose first task went to the next page; every page repeats the
 header row and is filled at least 60 % (the last excepted); and each footnote's text is at the
-foot of the page that holds its marker, in both layouts. Slow: a LibreOffice run.
+foot of the page that holds its marker, in both layouts. And however long the body, the page of
+the signature holds the end of the text. Slow: a LibreOffice run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -17,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from kehoach_gen.adapt import FOOTNOTE_RE, UnitPlan, adapt, plain
+from kehoach_gen.adapt import FOOTNOTE_RE, Para, UnitPlan, adapt, plain
 from kehoach_gen.pdf import find_soffice
 from kehoach_gen.render import CompiledTemplate
 from kehoach_gen.validate import load_city, load_profile
@@ -154,3 +156,46 @@ def test_each_footnote_is_on_the_page_of_its_marker(name: str, printed: dict[str
         note_pages = [p for p, t in pages.items() if squash(note)[:30] in t]
         assert note_pages == [marker_page], (before, marker_page, note_pages)
         assert not FOOTNOTE_RE.search(pages[marker_page])
+
+
+# the body lengthened a line at a time (a step of 3 lines, less than the signature table's
+# height, so that some step leaves room for the closing paragraph but not for the table)
+PADDING = range(0, 30, 3)
+
+
+@pytest.fixture(scope="module")
+def padded(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Printed]:
+    soffice = find_soffice()
+    assert soffice, f"LibreOffice (soffice) not found; install it with: {INSTALL}"
+    folder = tmp_path_factory.mktemp("padded")
+    city, _ = load_city(REPO / "city_template.yaml")
+    template = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
+    profile, _ = load_profile(REPO / "unit_profiles" / "tan_an.yaml", city)
+    plan = adapt(city, profile.model_copy(update={"task_layout": "inline"}), draft=True)
+    assert plan.body[-1].kind == "closing"
+    plans = {}
+    for k in PADDING:
+        pad = tuple(Para("text", f"- Dòng thêm số {n + 1}.") for n in range(k))
+        plans[k] = dataclasses.replace(plan, body=(*plan.body[:-1], *pad, plan.body[-1]))
+        (folder / f"pad{k}.docx").write_bytes(template.render(plans[k]))
+    profile_dir = folder / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation={profile_dir.as_uri()}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(folder), *(str(folder / f"pad{k}.docx") for k in PADDING)],
+                   capture_output=True, check=True, timeout=600)
+    return {k: Printed(plans[k], folder / f"pad{k}.pdf") for k in PADDING}
+
+
+def test_the_signature_page_always_holds_the_end_of_the_text(padded: dict[int, Printed]) -> None:
+    """However long the body, the page of Nơi nhận and the signature also holds the end of the
+    closing paragraph ("… chỉ đạo thực hiện./."): a page with a signature and nothing of the
+    text is no page to sign. The bodies end at places across a whole page, so that the table
+    falls on the next page for some of them."""
+    pages = {}
+    for k, doc in padded.items():
+        texts = {p: squash(doc.text(p)) for p in range(1, doc.pages + 1)}
+        sign = [p for p, t in texts.items() if "Nơinhận:" in t]
+        assert len(sign) == 1, (k, sign)
+        pages[k] = sign[0]
+        end = squash(plain(doc.plan.body[-1].text))[-30:]
+        assert end in texts[sign[0]], (k, sign[0])
+    assert len(set(pages.values())) >= 2, pages  # (the page break did move across the end)

@@ -134,12 +134,18 @@ class AppendixView:
 
 
 class ParaView:
-    """A body paragraph (one line of a plan paragraph written on several lines)."""
+    """A body paragraph (one line of a plan paragraph written on several lines).
 
-    __slots__ = ("kind", "number", "text", "full", "rich")
+    ``kind`` is "h1", "h2", "h3" or "text"; the plan's closing paragraph ("Trên đây là Kế
+    hoạch …") is "text" with ``closing`` true, so that a template that does not know it writes
+    it as any other paragraph, and one that does keeps it on the page of the signature."""
+
+    __slots__ = ("kind", "closing", "number", "text", "full", "rich")
 
     def __init__(self, kind: str, number: str, text: str, notes: Mapping[str, Any]):
-        self.kind, self.number, self.text = kind, number, text
+        self.closing = kind == "closing"
+        self.kind = "text" if self.closing else kind
+        self.number, self.text = number, text
         self.full = f"{number} {text}" if number else text
         self.rich = runs(self.full, notes)
 

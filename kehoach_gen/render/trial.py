@@ -40,7 +40,7 @@ def _body() -> tuple[Para, ...]:
             body.append(Para("h3", "Nội dung", "a)"))
             body += [Para("text", f"- {_TEXT}.") for _ in range(3)]
     body.append(Para("text", "- Dòng một;\n- dòng hai[^mau]."))
-    body.append(Para("text", "Trên đây là Kế hoạch của Ủy ban nhân dân xã Mẫu./."))
+    body.append(Para("closing", "Trên đây là Kế hoạch của Ủy ban nhân dân xã Mẫu./."))
     return tuple(body)
 
 
