@@ -57,10 +57,11 @@ ParaKind = Literal["h1", "h2", "h3", "text", "closing"]
 @dataclass(frozen=True)
 class Para:
     """A body paragraph: ``h1`` (I. CAPITALS), ``h2`` (1. bold), ``h3`` (a) bold), ``text``
-    (a plain paragraph, possibly numbered), ``closing`` (the last one, "Trên đây là Kế
-    hoạch …", which the Word template keeps on the page of the signature: a page holding only
-    Nơi nhận and the signature is no page to sign; a template sees it as ``text`` with
-    ``para.closing`` true). ``text`` may hold line breaks (``\\n``)."""
+    (a plain paragraph, possibly numbered), ``closing`` (the last paragraph of the text: the
+    city's closing, "Trên đây là Kế hoạch …", or else the last paragraph of the last section;
+    the Word template keeps it on the page of the signature, for a page holding only Nơi nhận
+    and the signature is no page to sign; a template sees it as ``text`` with ``para.closing``
+    true). ``text`` may hold line breaks (``\\n``)."""
 
     kind: ParaKind
     text: str
@@ -638,6 +639,8 @@ def adapt_valid(city: CityTemplate, profile: UnitProfile, *, draft: bool = False
     body = a.body(blocks, inline)
     if city.body.closing:
         body.append(Para("closing", a.text(("body", "closing"), city.body.closing)))
+    elif body and body[-1].kind == "text":  # the last paragraph of a section ends the text
+        body[-1] = Para("closing", body[-1].text, body[-1].number)
     signer, signer_name = a.signer()
     number = format_number(profile.number, profile.symbol)
     year = city.plan.date.year

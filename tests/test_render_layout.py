@@ -56,26 +56,56 @@ def test_title_rows_keep_with_the_next_row_through_their_styles() -> None:
             assert not any(keeps_with_next(p) for p in paragraphs), kind
 
 
-@pytest.mark.parametrize("layout", ["appendix", "inline"])
-def test_the_closing_paragraph_keeps_to_the_page_of_the_signature(layout: str) -> None:
-    """The last paragraph of the body ("Trên đây là Kế hoạch …") keeps with the table of Nơi
-    nhận and the signature, whose row never splits: no page holds a signature and nothing of
-    the text. Only that paragraph: the body before it flows as it will."""
-    plan = mini(task_layout=layout)
-    assert plan.body[-1].kind == "closing"
+def _with_closing(closing: str | None, layout: str) -> UnitPlan:
+    city = parse_yaml(MINI_CITY)
+    if closing is None:
+        del city["body"]["closing"]
+    else:
+        city["body"]["closing"] = closing
+    profile = UnitProfile.model_validate({**parse_yaml(MINI_PROFILE), "task_layout": layout})
+    return adapt(CityTemplate.model_validate(city), profile)
+
+
+def _before_signature(plan: UnitPlan, count: int) -> list[Paragraph]:
+    """The ``count`` paragraphs right before the table of Nơi nhận and the signature, whose
+    row must not split."""
     doc = open_docx(TEMPLATE.render(plan))
     sign = next(t for t in doc.tables if t.cell(0, 0).text.startswith("Nơi nhận"))
     row = sign.rows[0]._tr
     assert row.trPr is not None and row.trPr.find(qn("w:cantSplit")) is not None
     body = list(doc.element.body.iterchildren())
     at = body.index(sign._tbl)
-    before = [Paragraph(el, doc._body) for el in body[at - 2:at]]
-    assert [el.tag for el in body[at - 2:at]] == [qn("w:p")] * 2
-    closing, *_ = plan.body[-1].text.split("\n")
-    assert before[-1].text == closing
+    assert [el.tag for el in body[at - count:at]] == [qn("w:p")] * count
+    return [Paragraph(el, doc._body) for el in body[at - count:at]]
+
+
+@pytest.mark.parametrize("layout", ["appendix", "inline"])
+@pytest.mark.parametrize("closing", ["Trên đây là Kế hoạch của {{ ubnd }}./.", None])
+def test_the_last_paragraph_of_the_text_keeps_to_the_page_of_the_signature(closing: str | None,
+                                                                           layout: str) -> None:
+    """The last paragraph of the body keeps with the table of Nơi nhận and the signature: the
+    city's closing ("Trên đây là Kế hoạch …"), or, in a plan without one, the last paragraph of
+    its last section. No page holds a signature and nothing of the text. Only that paragraph:
+    the body before it flows as it will."""
+    plan = _with_closing(closing, layout)
+    assert plan.body[-1].kind == "closing"
+    assert plan.body[-1].text == ("Trên đây là Kế hoạch của Ủy ban nhân dân xã Tân An./." if closing
+                                  else "- Vận động.")
+    before = _before_signature(plan, 2)
+    assert before[-1].text == plan.body[-1].text
     assert keeps_with_next(before[-1])
     assert before[-1].paragraph_format.keep_with_next is None  # the style decides: restylable
-    assert not keeps_with_next(before[0]), before[0].text  # an ordinary paragraph of the body
+    # the one before it keeps with it only if it is a heading (as every heading does)
+    assert keeps_with_next(before[0]) == before[0].style.name.startswith("KH Muc"), before[0].text
+    assert before[0].style.name.startswith("KH Muc") == (closing is None)
+
+
+def test_of_a_closing_paragraph_on_several_lines_the_last_line_goes_with_the_signature() -> None:
+    plan = _with_closing("Trên đây là Kế hoạch của {{ ubnd }}.\nĐề nghị các phòng\nthực hiện./.", "appendix")
+    lines = _before_signature(plan, 4)
+    assert [p.text for p in lines[1:]] == ["Trên đây là Kế hoạch của Ủy ban nhân dân xã Tân An.",
+                                           "Đề nghị các phòng", "thực hiện./."]
+    assert [keeps_with_next(p) for p in lines] == [False, False, False, True]
 
 
 def test_a_template_that_does_not_know_the_closing_paragraph_writes_it_as_text(tmp_path: Path) -> None:

@@ -137,8 +137,9 @@ class ParaView:
     """A body paragraph (one line of a plan paragraph written on several lines).
 
     ``kind`` is "h1", "h2", "h3" or "text"; the plan's closing paragraph ("Trên đây là Kế
-    hoạch …") is "text" with ``closing`` true, so that a template that does not know it writes
-    it as any other paragraph, and one that does keeps it on the page of the signature."""
+    hoạch …", or the last paragraph of the text; of one written on several lines, its last
+    line) is "text" with ``closing`` true, so that a template that does not know it writes it
+    as any other paragraph, and one that does keeps it on the page of the signature."""
 
     __slots__ = ("kind", "closing", "number", "text", "full", "rich")
 
@@ -181,8 +182,13 @@ def _paragraphs(para: Para, notes: Mapping[str, Any], marks: tuple[Any, ...]) ->
     """A paragraph written on several lines becomes several paragraphs of its kind (a line break
     in a justified paragraph would stretch the line before it)."""
     first, *rest = plain_lines(para.text)
-    return [_para_view(para.kind, para.number, first, notes, marks),
-            *(_para_view(para.kind, "", line, notes, marks) for line in rest)]
+    if not rest:
+        return [_para_view(para.kind, para.number, first, notes, marks)]
+    # of a closing paragraph, the last line goes with the signature; the others flow
+    kind = "text" if para.kind == "closing" else para.kind
+    return [_para_view(kind, para.number, first, notes, marks),
+            *(_para_view(kind, "", line, notes, marks) for line in rest[:-1]),
+            _para_view(para.kind, "", rest[-1], notes, marks)]
 
 
 def context(plan: UnitPlan, geometry: RowGeometry = DEFAULT_GEOMETRY) -> dict[str, Any]:
