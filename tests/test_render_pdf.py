@@ -97,19 +97,12 @@ def _texts_in_order(plan: UnitPlan) -> list[str]:
     return [p.full for p in plan.body] + [r.text for r in plan.rows()]
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
+def _printed(folder: Path, plans: dict[str, UnitPlan]) -> dict[str, Printed]:
+    """Each plan rendered with the bundled template into ``folder`` and printed to PDF by
+    LibreOffice, in one run."""
     soffice = find_soffice()
     assert soffice, f"LibreOffice (soffice) not found; install it with: {INSTALL}"
-    folder = tmp_path_factory.mktemp("pdf")
-    city, _ = load_city(REPO / "city_template.yaml")
     template = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
-    plans: dict[str, UnitPlan] = {}
-    for stem in STEMS:
-        profile, _ = load_profile(REPO / "unit_profiles" / f"{stem}.yaml", city)
-        plans[stem] = adapt(city, profile, draft=True)
-        if stem == "tan_an":
-            plans["tan_an_inline"] = adapt(city, profile.model_copy(update={"task_layout": "inline"}), draft=True)
     for name, plan in plans.items():
         (folder / f"{name}.docx").write_bytes(template.render(plan))
     profile_dir = folder / "lo-profile"
@@ -117,6 +110,18 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
                     "--outdir", str(folder), *(str(folder / f"{n}.docx") for n in plans)],
                    capture_output=True, check=True, timeout=600)
     return {name: Printed(plan, folder / f"{name}.pdf") for name, plan in plans.items()}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Printed]:
+    city, _ = load_city(REPO / "city_template.yaml")
+    plans: dict[str, UnitPlan] = {}
+    for stem in STEMS:
+        profile, _ = load_profile(REPO / "unit_profiles" / f"{stem}.yaml", city)
+        plans[stem] = adapt(city, profile, draft=True)
+        if stem == "tan_an":
+            plans["tan_an_inline"] = adapt(city, profile.model_copy(update={"task_layout": "inline"}), draft=True)
+    return _printed(tmp_path_factory.mktemp("pdf"), plans)
 
 
 @pytest.mark.parametrize("stem", STEMS)
@@ -165,24 +170,16 @@ PADDING = range(0, 30, 3)
 
 @pytest.fixture(scope="module")
 def padded(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Printed]:
-    soffice = find_soffice()
-    assert soffice, f"LibreOffice (soffice) not found; install it with: {INSTALL}"
-    folder = tmp_path_factory.mktemp("padded")
     city, _ = load_city(REPO / "city_template.yaml")
-    template = CompiledTemplate(REPO / "templates" / "ke_hoach.docx")
     profile, _ = load_profile(REPO / "unit_profiles" / "tan_an.yaml", city)
     plan = adapt(city, profile.model_copy(update={"task_layout": "inline"}), draft=True)
     assert plan.body[-1].kind == "closing"
     plans = {}
     for k in PADDING:
         pad = tuple(Para("text", f"- Dòng thêm số {n + 1}.") for n in range(k))
-        plans[k] = dataclasses.replace(plan, body=(*plan.body[:-1], *pad, plan.body[-1]))
-        (folder / f"pad{k}.docx").write_bytes(template.render(plans[k]))
-    profile_dir = folder / "lo-profile"
-    subprocess.run([soffice, f"-env:UserInstallation={profile_dir.as_uri()}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(folder), *(str(folder / f"pad{k}.docx") for k in PADDING)],
-                   capture_output=True, check=True, timeout=600)
-    return {k: Printed(plans[k], folder / f"pad{k}.pdf") for k in PADDING}
+        plans[f"pad{k}"] = dataclasses.replace(plan, body=(*plan.body[:-1], *pad, plan.body[-1]))
+    printed = _printed(tmp_path_factory.mktemp("padded"), plans)
+    return {k: printed[f"pad{k}"] for k in PADDING}
 
 
 def test_the_signature_page_always_holds_the_end_of_the_text(padded: dict[int, Printed]) -> None:
