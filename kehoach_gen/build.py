@@ -7,7 +7,8 @@ what its check found, so that a rebuild where nothing changed opens nothing, yet
 same open findings and warnings, and exits non-zero, until the unit's inputs change and it
 passes. Only units whose document changes are written. Profiles that would write the same file
 are an error before anything is written. Workers are forked, inherit the parsed templates, and
-exit when the parent dies.
+exit when the parent dies; a worker that dies fails only the units it was given, and the build
+ends and says so.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ import contextlib
 import gc
 import json
 import os
+import selectors
 import signal
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError, OutputError, rel
 from .files import atomic_write
@@ -161,8 +164,12 @@ def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft
 
 
 # -- workers -----------------------------------------------------------------------------------
-
-_WORKER: dict[str, object] = {}
+# Forked, so that they inherit the templates parsed here. The main process gives each worker the
+# index of a unit to make, and one more in advance, through a pipe of its own; each worker sends
+# back what it did with a unit as soon as it is done, and is given the next index. No lock is
+# shared: a worker that dies (killed, out of memory) fails only the units it was given, which
+# the main process reports, and the others go on. (A multiprocessing pool waits forever for a
+# task whose worker was killed.)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -183,11 +190,26 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker_build(args: tuple[str, str, bool, bool, bool]) -> BuildItem:
-    path, out_dir, force, draft, check = args
-    project = _WORKER["project"]
-    assert isinstance(project, Project)
-    return _settled(build_one(project, Path(path), Path(out_dir), force=force, draft=draft, check=check))
+def _worker(project: Project, todo: list[Path], out_dir: Path, force: bool, draft: bool, check: bool,
+            pipe: Any, parent: int) -> None:
+    """In a worker: make each unit of ``todo`` whose index comes through ``pipe`` until None
+    comes, sending back (index, item); an exception no unit turns into a message is sent as
+    (-1, exception) and ends the worker."""
+    _exit_with_parent(parent)
+    try:
+        while (k := pipe.recv()) is not None:
+            pipe.send((k, _settled(build_one(project, todo[k], out_dir, force=force, draft=draft, check=check))))
+    except KeyboardInterrupt:  # (the build's process was interrupted too: it says so)
+        os._exit(1)
+    except EOFError:  # the main process is gone
+        os._exit(1)
+    except BaseException as exc:  # noqa: BLE001  (given to the main process, which raises it)
+        try:
+            pipe.send((-1, exc))
+        except Exception:  # noqa: BLE001  (an exception that cannot be pickled)
+            pipe.send((-1, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        pipe.close()
 
 
 # -- the cyclic garbage collector ----------------------------------------------------------------
@@ -270,20 +292,86 @@ def _run(project: Project, todo: list[Path], out_dir: Path, *, force: bool, draf
                 progress(item)
             yield item
         return
+    yield from _forked(project, todo, out_dir, force=force, draft=draft, check=check, jobs=jobs,
+                       progress=progress)
+
+
+def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, draft: bool, check: bool,
+            jobs: int, progress: Callable[[BuildItem], object] | None) -> Iterator[BuildItem]:
+    """``todo`` made by ``jobs`` forked workers (see :func:`_worker`), each item as it comes.
+    A worker that dies fails the units it was given, and the others go on; the main process
+    stopping for any reason ends the workers."""
     import multiprocessing as mp
 
-    # fork: the workers inherit the city template and Word template parsed here, once
-    project.warm()
-    _WORKER["project"] = project
-    args = [(str(p), str(out_dir), force, draft, check) for p in todo]
+    project.warm()  # the city template and Word template parsed here, once, for every worker
     if _FREEZING["on"]:
         gc.freeze()
     ctx = mp.get_context("fork")
-    with ctx.Pool(jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
-        for item in pool.imap_unordered(_worker_build, args, chunksize=max(1, min(16, len(args) // (jobs * 8)))):
-            if progress:
-                progress(item)
-            yield item
+    workers: dict[Any, Any] = {}  # the main process's end of each worker's pipe → the worker
+    given: dict[Any, set[int]] = {}  # → the indexes given to it and not yet sent back
+    stopped: set[Any] = set()  # the pipes through which None was sent
+    following = 0
+    try:
+        for _ in range(jobs):
+            mine, theirs = ctx.Pipe()
+            worker = ctx.Process(target=_worker, daemon=True, args=(
+                project, todo, out_dir, force, draft, check, theirs, os.getpid()))
+            worker.start()
+            theirs.close()
+            workers[mine], given[mine] = worker, set()
+        with selectors.DefaultSelector() as selector:
+            for pipe in workers:
+                for _ in range(2):  # one to make, one waiting: no worker waits for the next
+                    following = _give(pipe, following, len(todo), given[pipe], stopped)
+                selector.register(pipe, selectors.EVENT_READ)
+            while selector.get_map():
+                for key, _ in selector.select():
+                    pipe = key.fileobj
+                    try:
+                        index, sent = pipe.recv()  # type: ignore[union-attr]
+                    except (EOFError, OSError):  # it ended: all it was given is back, or it died
+                        selector.unregister(pipe)
+                        continue
+                    if index < 0:
+                        raise sent
+                    given[pipe].discard(index)
+                    following = _give(pipe, following, len(todo), given[pipe], stopped)
+                    if progress:
+                        progress(sent)
+                    yield sent
+        for pipe, worker in workers.items():
+            worker.join()
+            for lost in sorted(given[pipe]):
+                code = worker.exitcode or 0
+                why = f"tín hiệu {-code}, thường do hết bộ nhớ" if code < 0 else f"mã thoát {code}"
+                item = BuildItem(profile=str(todo[lost]), messages=[
+                    f"{rel(todo[lost])}: tiến trình con được giao đơn vị này đã dừng giữa chừng "
+                    f"({why}). Chạy lại lệnh build"])
+                if progress:
+                    progress(item)
+                yield item
+    finally:
+        for worker in workers.values():
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+
+
+def _give(pipe: Any, following: int, count: int, given: set[int], stopped: set[Any]) -> int:
+    """Give the worker of ``pipe`` the unit ``following``, or once every unit is given, None
+    (once: ``stopped``); the index of the unit to give next. A worker that cannot be reached
+    (it died) is given nothing: the unit goes to another."""
+    try:
+        if following < count:
+            pipe.send(following)
+            given.add(following)
+            return following + 1
+        if pipe not in stopped:
+            stopped.add(pipe)
+            pipe.send(None)
+    except OSError:  # (its pipe is closed: the units it was given are reported when it ends)
+        pass
+    return following
 
 
 def item_dict(item: BuildItem) -> dict[str, object]:

@@ -281,3 +281,27 @@ def test_the_update_rebuilds_every_unit_over_its_own_plan_with_the_changed_closi
     for path in paths:
         text = "\n".join(p.text for p in Document(str(out / (path.stem + ".docx"))).paragraphs)
         assert CHANGED[1] in text and CHANGED[0] not in text, path.name
+
+
+def test_the_parallel_benchmark_times_every_unit_in_the_process_that_made_it(tmp_path: Path) -> None:
+    """benchmarks/parallel_split.py: with -j 2 both workers report their own units, and together
+    every unit once; each share of "two processes" is every other unit."""
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    for n in range(6):
+        text = (REPO / "unit_profiles" / "tan_an.yaml").read_text(encoding="utf-8")
+        (folder / f"u{n}.yaml").write_text(text, encoding="utf-8")
+    script = str(REPO / "benchmarks" / "parallel_split.py")
+
+    def one(*args: str) -> dict[str, Any]:
+        done = subprocess.run([sys.executable, script, "--one", str(folder), *args], capture_output=True,
+                              text=True, check=True, cwd=tmp_path)
+        return json.loads(done.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+    two = one("2", "0", "1")
+    assert two["failed"] == 0 and len(two["processes"]) == 2 and two["main_cpu"] > 0
+    # each worker is given two units at first: both made some
+    assert min(len(p) for p in two["processes"]) >= 2 and sum(len(p) for p in two["processes"]) == 6
+    assert all(len(row) == 4 and row[0] > 0 for p in two["processes"] for row in p)
+    half = one("1", "1", "2")
+    assert half["failed"] == 0 and [len(p) for p in half["processes"]] == [3] and half["main_cpu"] == 0

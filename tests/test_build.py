@@ -317,3 +317,81 @@ def test_a_plan_records_the_profile_it_was_made_from_even_when_the_file_changes_
     statuses = {Path(i.profile).stem: i.status for i in build_units(
         project, [profile], tmp_path / "out", check=False, jobs=1)}
     assert statuses == {profile.stem: "updated"}  # the saved profile is not taken as built
+
+
+_KILLER = """
+import os, signal, sys
+from pathlib import Path
+from kehoach_gen import build
+from kehoach_gen.pipeline import Project
+
+made = build.build_one
+def build_one(project, path, *args, **kwargs):  # (the forked workers call it by this name)
+    if path.stem == sys.argv[3]:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    return made(project, path, *args, **kwargs)
+build.build_one = build_one
+project = Project.load(Path(sys.argv[1]), Path(sys.argv[2]))
+paths = sorted(Path(sys.argv[4]).glob("*.yaml"))
+items = build.build_units(project, paths, Path(sys.argv[5]), check=False, jobs=2)
+for item in items:
+    print(Path(item.profile).stem, item.status, *item.messages, sep="\\t")
+"""
+
+
+@pytest.mark.slow
+def test_a_worker_killed_fails_only_what_it_was_given_and_the_build_ends(tmp_path: Path) -> None:
+    """A worker killed in the middle of a unit (the out-of-memory killer) fails that unit and the
+    one waiting for it, with a located message; the other worker makes every other unit and the
+    build ends. (A multiprocessing pool waited forever for the unit of a dead worker.)"""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "p"
+    for n in range(12):
+        write(folder / f"u{n:02}.yaml", MINI_PROFILE.replace("name: Tân An", f"name: Tân An {n}"))
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    done = subprocess.run([sys.executable, "-c", _KILLER, str(city), str(REPO / "templates"), "u03", str(folder),
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert len(rows) == 12 and [r[0] for r in rows] == [f"u{n:02}" for n in range(12)]
+    failed = {r[0]: r[2] for r in rows if r[1] == "failed"}
+    assert "u03" in failed and len(failed) <= 2, failed
+    for stem, message in failed.items():
+        assert message == (f"p/{stem}.yaml: tiến trình con được giao đơn vị này đã dừng giữa chừng (tín hiệu 9, "
+                           "thường do hết bộ nhớ). Chạy lại lệnh build"), message
+    assert {r[1] for r in rows if r[0] not in failed} == {"written"}
+    assert sorted(p.stem for p in (tmp_path / "out").glob("*.docx")) == sorted(
+        f"u{n:02}" for n in range(12) if f"u{n:02}" not in failed)
+
+
+def test_every_unit_is_made_once_by_the_workers_in_any_order(tmp_path: Path) -> None:
+    """Each unit is given to exactly one worker, and the items come back one per profile, even
+    when there are fewer units than the two each worker is given at first."""
+    folder = tmp_path / "p"
+    for n in range(5):
+        write(folder / f"u{n}.yaml", MINI_PROFILE.replace("name: Tân An", f"name: Tân An {n}"))
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    project = Project.load(city, REPO / "templates")
+    for count, jobs in ((1, 2), (3, 2), (5, 3), (5, 2)):
+        out = tmp_path / f"out{count}-{jobs}"
+        paths = sorted(folder.glob("*.yaml"))[:count]
+        seen: list[str] = []
+        items = build_units(project, paths, out, check=False, jobs=jobs, progress=lambda i, s=seen: s.append(i.profile))
+        assert sorted(seen) == [str(p) for p in paths]  # each once, as it came
+        assert [i.profile for i in items] == [str(p) for p in paths] and {i.status for i in items} == {"written"}
+
+
+def test_an_exception_no_unit_turns_into_a_message_reaches_the_build(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in a worker is not swallowed: the build raises it, as the unit's process would."""
+    make_profiles(tmp_path / "p")
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+
+    def broken(*args: object, **kwargs: object) -> BuildItem:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(build_module, "build_one", broken)
+    with pytest.raises(ZeroDivisionError, match="a bug"):
+        build(tmp_path, city, jobs=2)
