@@ -164,12 +164,12 @@ def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft
 
 
 # -- workers -----------------------------------------------------------------------------------
-# Forked, so that they inherit the templates parsed here. The main process gives each worker the
-# index of a unit to make, and one more in advance, through a pipe of its own; each worker sends
-# back what it did with a unit as soon as it is done, and is given the next index. No lock is
-# shared: a worker that dies (killed, out of memory) fails only the units it was given, which
-# the main process reports, and the others go on. (A multiprocessing pool waits forever for a
-# task whose worker was killed.)
+# Forked, so that they inherit the templates parsed here. The main process gives each worker a
+# few units at a time (:data:`_FEW`), and a few more in advance, through a pipe of its own; each
+# worker sends back what it did with them, and is given the next few. No lock is shared: a
+# worker that dies (killed, out of memory) fails only the units it was given and did not send
+# back, which the main process reports, and the others go on. (A multiprocessing pool waits
+# forever for a task whose worker was killed.)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -190,15 +190,19 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
+_FEW = 8  # the most units given at a time: 20 ms of work, one message each way
+
+
 def _worker(project: Project, todo: list[Path], out_dir: Path, force: bool, draft: bool, check: bool,
             pipe: Any, parent: int) -> None:
-    """In a worker: make each unit of ``todo`` whose index comes through ``pipe`` until None
-    comes, sending back (index, item); an exception no unit turns into a message is sent as
-    (-1, exception) and ends the worker."""
+    """In a worker: make the units of ``todo`` whose indexes come through ``pipe`` (a few at a
+    time) until None comes, sending back [(index, item), …] for each few; an exception no unit
+    turns into a message is sent as (-1, exception) and ends the worker."""
     _exit_with_parent(parent)
     try:
-        while (k := pipe.recv()) is not None:
-            pipe.send((k, _settled(build_one(project, todo[k], out_dir, force=force, draft=draft, check=check))))
+        while (given := pipe.recv()) is not None:
+            pipe.send([(k, _settled(build_one(project, todo[k], out_dir, force=force, draft=draft, check=check)))
+                       for k in given])
     except KeyboardInterrupt:  # (the build's process was interrupted too: it says so)
         os._exit(1)
     except EOFError:  # the main process is gone
@@ -321,24 +325,25 @@ def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, d
             workers[mine], given[mine] = worker, set()
         with selectors.DefaultSelector() as selector:
             for pipe in workers:
-                for _ in range(2):  # one to make, one waiting: no worker waits for the next
-                    following = _give(pipe, following, len(todo), given[pipe], stopped)
+                for _ in range(2):  # a few to make, a few waiting: no worker waits for the next
+                    following = _give(pipe, following, len(todo), given[pipe], stopped, jobs)
                 selector.register(pipe, selectors.EVENT_READ)
             while selector.get_map():
                 for key, _ in selector.select():
                     pipe = key.fileobj
                     try:
-                        index, sent = pipe.recv()  # type: ignore[union-attr]
+                        sent = pipe.recv()  # type: ignore[union-attr]
                     except (EOFError, OSError):  # it ended: all it was given is back, or it died
                         selector.unregister(pipe)
                         continue
-                    if index < 0:
-                        raise sent
-                    given[pipe].discard(index)
-                    following = _give(pipe, following, len(todo), given[pipe], stopped)
-                    if progress:
-                        progress(sent)
-                    yield sent
+                    if isinstance(sent, tuple):  # (-1, exception)
+                        raise sent[1]
+                    following = _give(pipe, following, len(todo), given[pipe], stopped, jobs)
+                    for index, item in sent:
+                        given[pipe].discard(index)
+                        if progress:
+                            progress(item)
+                        yield item
         for pipe, worker in workers.items():
             worker.join()
             for lost in sorted(given[pipe]):
@@ -357,15 +362,17 @@ def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, d
             worker.join()
 
 
-def _give(pipe: Any, following: int, count: int, given: set[int], stopped: set[Any]) -> int:
-    """Give the worker of ``pipe`` the unit ``following``, or once every unit is given, None
-    (once: ``stopped``); the index of the unit to give next. A worker that cannot be reached
-    (it died) is given nothing: the unit goes to another."""
+def _give(pipe: Any, following: int, count: int, given: set[int], stopped: set[Any], jobs: int) -> int:
+    """Give the worker of ``pipe`` the next few units from ``following`` (fewer as the units
+    left get fewer, one at the end, so that the workers end together), or once every unit is
+    given, None (once: ``stopped``); the index of the unit to give next. A worker that cannot be
+    reached (it died) is given nothing: the units go to another."""
     try:
         if following < count:
-            pipe.send(following)
-            given.add(following)
-            return following + 1
+            few = list(range(following, following + max(1, min(_FEW, (count - following) // (4 * jobs)))))
+            pipe.send(few)
+            given.update(few)
+            return few[-1] + 1
         if pipe not in stopped:
             stopped.add(pipe)
             pipe.send(None)

@@ -341,9 +341,10 @@ for item in items:
 
 @pytest.mark.slow
 def test_a_worker_killed_fails_only_what_it_was_given_and_the_build_ends(tmp_path: Path) -> None:
-    """A worker killed in the middle of a unit (the out-of-memory killer) fails that unit and the
-    one waiting for it, with a located message; the other worker makes every other unit and the
-    build ends. (A multiprocessing pool waited forever for the unit of a dead worker.)"""
+    """A worker killed in the middle of a unit (the out-of-memory killer) fails the units it was
+    given and did not send back (12 units: one at a time, and one given in advance), with a
+    located message; the other worker makes every other unit and the build ends. (A
+    multiprocessing pool waited forever for the unit of a dead worker.)"""
     import subprocess
     import sys
 
