@@ -81,6 +81,15 @@ def spread(paths: Sequence[Path], n: int, folder: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml"))
 
 
+def spread_profiles(root: Path, units: int) -> Path:
+    """The folder ``root/subset`` holding ``units`` profiles spread over the country (made from
+    the official lists in ``root/all``)."""
+    every = make_country_profiles(root / "all")
+    folder = root / "subset"
+    spread(every, min(units, len(every)), folder)
+    return folder
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3, help="rounds (default 3)")

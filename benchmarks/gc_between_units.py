@@ -37,7 +37,7 @@ if str(REPO) not in sys.path:
 
 from benchmarks.build_all import city_path, templates_dir  # noqa: E402
 from benchmarks.common import LoadWatch, Stats, machine_lines, rounds  # noqa: E402
-from benchmarks.country import make_country_profiles, spread  # noqa: E402
+from benchmarks.country import spread_profiles  # noqa: E402
 
 VARIANTS = {
     "defaults, nothing frozen": ("defaults", False),
@@ -120,9 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     print("command: python benchmarks/gc_between_units.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     print("\n".join(machine_lines()))
     with tempfile.TemporaryDirectory(prefix="kehoach-gc-profiles-") as tmp:
-        every = make_country_profiles(Path(tmp) / "all")
-        folder = Path(tmp) / "subset"
-        spread(every, min(args.units, len(every)), folder)
+        folder = spread_profiles(Path(tmp), args.units)
         print(f"profiles: {len(list(folder.glob('*.yaml')))} units spread over the country, built with the "
               "check, build_units(..., jobs=1), each run a fresh process")
         watch = LoadWatch()

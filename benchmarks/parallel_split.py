@@ -41,7 +41,7 @@ if str(REPO) not in sys.path:
 
 from benchmarks.build_all import city_path, templates_dir  # noqa: E402
 from benchmarks.common import LoadWatch, Stats, machine_lines, rounds  # noqa: E402
-from benchmarks.country import make_country_profiles, spread  # noqa: E402
+from benchmarks.country import spread_profiles  # noqa: E402
 
 SKIP = 10  # units each process makes before its figures count
 VARIANTS = ("-j 1", "-j 2", "two processes")
@@ -152,9 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     print("command: python benchmarks/parallel_split.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     print("\n".join(machine_lines()))
     with tempfile.TemporaryDirectory(prefix="kehoach-split-profiles-") as tmp:
-        every = make_country_profiles(Path(tmp) / "all")
-        folder = Path(tmp) / "subset"
-        spread(every, min(args.units, len(every)), folder)
+        folder = spread_profiles(Path(tmp), args.units)
         n = len(list(folder.glob("*.yaml")))
         print(f"profiles: {n} units spread over the country, drafts, no check; each run fresh processes, "
               "timed after the project is loaded")
