@@ -203,9 +203,7 @@ def _worker(project: Project, todo: list[Path], out_dir: Path, force: bool, draf
         while (given := pipe.recv()) is not None:
             pipe.send([(k, _settled(build_one(project, todo[k], out_dir, force=force, draft=draft, check=check)))
                        for k in given])
-    except KeyboardInterrupt:  # (the build's process was interrupted too: it says so)
-        os._exit(1)
-    except EOFError:  # the main process is gone
+    except (KeyboardInterrupt, EOFError):  # the build was interrupted (it says so), or is gone
         os._exit(1)
     except BaseException as exc:  # noqa: BLE001  (given to the main process, which raises it)
         try:
@@ -346,9 +344,9 @@ def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, d
                         yield item
         for pipe, worker in workers.items():
             worker.join()
+            code = worker.exitcode or 0
+            why = f"tín hiệu {-code}, thường do hết bộ nhớ" if code < 0 else f"mã thoát {code}"
             for lost in sorted(given[pipe]):
-                code = worker.exitcode or 0
-                why = f"tín hiệu {-code}, thường do hết bộ nhớ" if code < 0 else f"mã thoát {code}"
                 item = BuildItem(profile=str(todo[lost]), messages=[
                     f"{rel(todo[lost])}: tiến trình con được giao đơn vị này đã dừng giữa chừng "
                     f"({why}). Chạy lại lệnh build"])
