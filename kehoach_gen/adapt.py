@@ -39,7 +39,7 @@ from .numbering import BLANK, alpha, format_date_line, format_number, label, rom
 from .placeholders import PlaceholderError
 from .roles import RoleBook
 from .signing import lines as signer_lines
-from .tasklists import Made, TaskLists, TaskRows
+from .tasklists import Made, MadePieces, TaskLists
 from .validate import level_of, profile_problems
 
 T = TypeVar("T")
@@ -184,10 +184,10 @@ class _Block:
 
 
 TASK_LISTS = TaskLists()
-TASK_ROWS = TaskRows()  # by what a row is made from (see _Adapter.task_row)
+TASK_ROWS = MadePieces()  # by what a row is made from (see _Adapter.task_row)
 # the paragraphs of a section of the body (I., II., …), by what they are made from (see
 # _Adapter._body_section): most sections read only the level's words, the same for every unit
-BODY_SECTIONS = TaskRows(size=256)
+BODY_SECTIONS = MadePieces(size=256)
 
 
 def _marked(row: Row) -> bool:
@@ -292,7 +292,7 @@ class _Adapter:
         return self._kept(TASK_ROWS, key, lambda: self._task_row(entry, task, override, number, kind, shared),
                           _marked)
 
-    def _kept(self, memo: TaskRows, key: tuple[Any, ...], make: Callable[[], T],
+    def _kept(self, memo: MadePieces, key: tuple[Any, ...], make: Callable[[], T],
               marked: Callable[[T], bool]) -> T:
         """What ``memo`` keeps under ``key`` for a unit that reads what this one does, else
         ``make()``, kept with what it read, unless it has a footnote (``marked``, or one

@@ -95,8 +95,11 @@ class _Reading:
     rows: dict[tuple[Any, ...], Any]
 
 
-class TaskRows:
-    """Task rows made, by what each was made from (its *key*), then by what its texts read.
+class MadePieces:
+    """Pieces of plans made so far, by what each was made from (its *key*), then by what its
+    texts read: the task rows (:data:`kehoach_gen.adapt.TASK_ROWS`) and the sections of the
+    body (:data:`kehoach_gen.adapt.BODY_SECTIONS`), each kept in one of its own. A piece is
+    called a row below.
 
     Finding a row costs one comparison of what it reads at this unit, worked out once a unit
     (:meth:`~kehoach_gen.roles.RoleBook.reads`), and a dictionary lookup, whether or not it is

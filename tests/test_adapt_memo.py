@@ -11,7 +11,7 @@ import yaml
 from kehoach_gen import adapt as adapt_module
 from kehoach_gen.adapt import UnitPlan, adapt
 from kehoach_gen.model import CityTemplate, UnitProfile
-from kehoach_gen.tasklists import TaskLists, TaskRows
+from kehoach_gen.tasklists import MadePieces, TaskLists
 
 from .conftest import MINI_CITY, MINI_PROFILE
 
@@ -104,8 +104,8 @@ def test_a_department_renamed_in_one_profile_changes_only_that_units_list() -> N
 
 def test_the_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     c = city()
-    small, rows = TaskLists(size=2, per_kind=1), TaskRows(size=3, per_key=1)
-    sections = TaskRows(size=2, per_key=1)
+    small, rows = TaskLists(size=2, per_kind=1), MadePieces(size=3, per_key=1)
+    sections = MadePieces(size=2, per_key=1)
     monkeypatch.setattr(adapt_module, "TASK_LISTS", small)
     monkeypatch.setattr(adapt_module, "TASK_ROWS", rows)
     monkeypatch.setattr(adapt_module, "BODY_SECTIONS", sections)
@@ -207,7 +207,7 @@ def test_units_adapted_in_threads_each_get_the_plan_they_would_get_alone(monkeyp
 
     c = city()
     profiles = [profile(**u) for u in UNITS] * 4
-    monkeypatch.setattr(adapt_module, "TASK_ROWS", TaskRows(size=6, per_key=1))  # keep, evict, keep …
+    monkeypatch.setattr(adapt_module, "TASK_ROWS", MadePieces(size=6, per_key=1))  # keep, evict, keep …
     monkeypatch.setattr(adapt_module, "TASK_LISTS", TaskLists(size=2, per_kind=1))
     interval = sys.getswitchinterval()
     sys.setswitchinterval(1e-6)
