@@ -7,8 +7,8 @@ what its check found, so that a rebuild where nothing changed opens nothing, yet
 same open findings and warnings, and exits non-zero, until the unit's inputs change and it
 passes. Only units whose document changes are written. Profiles that would write the same file
 are an error before anything is written. Workers are forked, inherit the parsed templates, and
-exit when the parent dies; a worker that dies fails only the units it was given, and the build
-ends and says so.
+exit when the parent dies; a worker that dies is replaced and the units it was given are given
+again, so that only a unit that kills its worker twice fails, and the build ends and says so.
 """
 
 from __future__ import annotations
@@ -166,10 +166,11 @@ def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft
 # -- workers -----------------------------------------------------------------------------------
 # Forked, so that they inherit the templates parsed here. The main process gives each worker a
 # few units at a time (:data:`_FEW`), and a few more in advance, through a pipe of its own; each
-# worker sends back what it did with them, and is given the next few. No lock is shared: a
-# worker that dies (killed, out of memory) fails only the units it was given and did not send
-# back, which the main process reports, and the others go on. (A multiprocessing pool waits
-# forever for a task whose worker was killed.)
+# worker sends back what it did with them, and is given the next few. No lock is shared: when a
+# worker dies (killed, out of memory), another is forked in its place and the units it was given
+# and did not send back are given again, one at a time; a unit being made when its worker died
+# twice fails, with a message, and the others go on. (A multiprocessing pool waits forever for a
+# task whose worker was killed.)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -301,8 +302,9 @@ def _run(project: Project, todo: list[Path], out_dir: Path, *, force: bool, draf
 def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, draft: bool, check: bool,
             jobs: int, progress: Callable[[BuildItem], object] | None) -> Iterator[BuildItem]:
     """``todo`` made by ``jobs`` forked workers (see :func:`_worker`), each item as it comes.
-    A worker that dies fails the units it was given, and the others go on; the main process
-    stopping for any reason ends the workers."""
+    A worker that dies is replaced, and the units it was given and did not send back are given
+    again, one at a time; a unit whose worker died while making it :data:`_TRIES` times fails.
+    The main process stopping for any reason ends the workers."""
     import multiprocessing as mp
 
     project.warm()  # the city template and Word template parsed here, once, for every worker
@@ -310,73 +312,125 @@ def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, d
         gc.freeze()
     ctx = mp.get_context("fork")
     workers: dict[Any, Any] = {}  # the main process's end of each worker's pipe → the worker
-    given: dict[Any, set[int]] = {}  # → the indexes given to it and not yet sent back
-    stopped: set[Any] = set()  # the pipes through which None was sent
-    following = 0
+    todo_left = _Handout(len(todo), jobs)
+    selector = selectors.DefaultSelector()
+
+    def start() -> None:
+        mine, theirs = ctx.Pipe()
+        worker = ctx.Process(target=_worker, daemon=True, args=(
+            project, todo, out_dir, force, draft, check, theirs, os.getpid()))
+        worker.start()
+        theirs.close()
+        workers[mine] = worker
+        for _ in range(2):  # a few to make, a few waiting: no worker waits for the next
+            todo_left.give(mine)
+        selector.register(mine, selectors.EVENT_READ)
+
     try:
         for _ in range(jobs):
-            mine, theirs = ctx.Pipe()
-            worker = ctx.Process(target=_worker, daemon=True, args=(
-                project, todo, out_dir, force, draft, check, theirs, os.getpid()))
-            worker.start()
-            theirs.close()
-            workers[mine], given[mine] = worker, set()
-        with selectors.DefaultSelector() as selector:
-            for pipe in workers:
-                for _ in range(2):  # a few to make, a few waiting: no worker waits for the next
-                    following = _give(pipe, following, len(todo), given[pipe], stopped, jobs)
-                selector.register(pipe, selectors.EVENT_READ)
-            while selector.get_map():
-                for key, _ in selector.select():
-                    pipe = key.fileobj
-                    try:
-                        sent = pipe.recv()  # type: ignore[union-attr]
-                    except (EOFError, OSError):  # it ended: all it was given is back, or it died
-                        selector.unregister(pipe)
-                        continue
-                    if isinstance(sent, tuple):  # (-1, exception)
-                        raise sent[1]
-                    following = _give(pipe, following, len(todo), given[pipe], stopped, jobs)
-                    for index, item in sent:
-                        given[pipe].discard(index)
+            start()
+        while selector.get_map():
+            for key, _ in selector.select():
+                pipe = key.fileobj
+                try:
+                    sent = pipe.recv()  # type: ignore[union-attr]
+                except (EOFError, OSError):  # it ended: all it was given is back, or it died
+                    selector.unregister(pipe)
+                    for item in _after_death(workers[pipe], todo_left.lost(pipe), todo):
                         if progress:
                             progress(item)
                         yield item
-        for pipe, worker in workers.items():
-            worker.join()
-            code = worker.exitcode or 0
-            why = f"tín hiệu {-code}, thường do hết bộ nhớ" if code < 0 else f"mã thoát {code}"
-            for lost in sorted(given[pipe]):
-                item = BuildItem(profile=str(todo[lost]), messages=[
-                    f"{rel(todo[lost])}: tiến trình con được giao đơn vị này đã dừng giữa chừng "
-                    f"({why}). Chạy lại lệnh build"])
-                if progress:
-                    progress(item)
-                yield item
+                    if todo_left.more():
+                        start()  # (the units it was given go to the one that replaces it)
+                    continue
+                if isinstance(sent, tuple):  # (-1, exception)
+                    raise sent[1]
+                todo_left.give(pipe)
+                for index, item in sent:
+                    todo_left.back(pipe, index)
+                    if progress:
+                        progress(item)
+                    yield item
     finally:
+        selector.close()
         for worker in workers.values():
             if worker.is_alive():
                 worker.terminate()
             worker.join()
 
 
-def _give(pipe: Any, following: int, count: int, given: set[int], stopped: set[Any], jobs: int) -> int:
-    """Give the worker of ``pipe`` the next few units from ``following`` (fewer as the units
-    left get fewer, one at the end, so that the workers end together), or once every unit is
-    given, None (once: ``stopped``); the index of the unit to give next. A worker that cannot be
-    reached (it died) is given nothing: the units go to another."""
-    try:
-        if following < count:
-            few = list(range(following, following + max(1, min(_FEW, (count - following) // (4 * jobs)))))
+_TRIES = 2  # a unit in the making when its worker died this many times is not tried again
+
+
+class _Handout:
+    """Which units each worker was given and has not sent back, in the order it makes them, and
+    which to give next: first those a dead worker did not send back, one at a time (so that if
+    one of them kills a worker again, it alone is known to be the one in the making), then the
+    next few of ``todo`` (fewer as the units left get fewer, one at the end, so that the workers
+    end together). A worker is told to stop (None) once there is nothing left to give it."""
+
+    def __init__(self, count: int, jobs: int):
+        self.count, self.jobs = count, jobs
+        self.following = 0  # the next unit of todo never given
+        self.given: dict[Any, list[int]] = {}
+        self.again: list[int] = []  # given to a worker that died, to give again
+        self.deaths: dict[int, int] = {}  # how many workers died while making each unit
+        self.stopped: set[Any] = set()
+
+    def more(self) -> bool:
+        """Whether units are left to give."""
+        return bool(self.again) or self.following < self.count
+
+    def give(self, pipe: Any) -> None:
+        """Give the worker of ``pipe`` the next few units, or tell it to stop."""
+        given = self.given.setdefault(pipe, [])
+        if self.again:
+            few = self.again[:1]
+        elif self.following < self.count:
+            left = self.count - self.following
+            few = list(range(self.following, self.following + max(1, min(_FEW, left // (4 * self.jobs)))))
+        else:
+            if pipe not in self.stopped:
+                self.stopped.add(pipe)
+                with contextlib.suppress(OSError):
+                    pipe.send(None)
+            return
+        given += few  # (given even when the worker is gone: a worker that dies at once,
+        if self.again:  # whatever the reason, is blamed on a unit, so that it cannot go on forever)
+            del self.again[:1]
+        else:
+            self.following = few[-1] + 1
+        with contextlib.suppress(OSError):  # (its pipe is closed: dealt with when it ends)
             pipe.send(few)
-            given.update(few)
-            return few[-1] + 1
-        if pipe not in stopped:
-            stopped.add(pipe)
-            pipe.send(None)
-    except OSError:  # (its pipe is closed: the units it was given are reported when it ends)
-        pass
-    return following
+
+    def back(self, pipe: Any, index: int) -> None:
+        """The worker of ``pipe`` sent back unit ``index``."""
+        self.given[pipe].remove(index)
+
+    def lost(self, pipe: Any) -> list[tuple[int, int]]:
+        """The worker of ``pipe`` ended: each unit it was given and did not send back, with how
+        many workers have now died making it; those tried fewer than :data:`_TRIES` times are
+        to be given again. The first of them was being made (or made and not yet sent back, with
+        the rest of its few): it counts one more death."""
+        units = self.given.pop(pipe, [])
+        if units:
+            self.deaths[units[0]] = self.deaths.get(units[0], 0) + 1
+        found = [(k, self.deaths.get(k, 0)) for k in units]
+        self.again += [k for k, deaths in found if deaths < _TRIES]
+        return found
+
+
+def _after_death(worker: Any, lost: list[tuple[int, int]], todo: list[Path]) -> Iterator[BuildItem]:
+    """A failed item for each unit of a worker that ended whose worker died making it
+    :data:`_TRIES` times."""
+    worker.join()
+    code = worker.exitcode or 0
+    why = f"tín hiệu {-code}, thường do hết bộ nhớ" if code < 0 else f"mã thoát {code}"
+    for index, deaths in lost:
+        if deaths >= _TRIES:
+            yield BuildItem(profile=str(todo[index]), messages=[
+                f"{rel(todo[index])}: tiến trình con đã dừng giữa chừng {deaths} lần khi đang tạo đơn vị "
+                f"này (lần cuối: {why}). Thử tạo riêng đơn vị này: kehoach-gen generate {rel(todo[index])}"])
 
 
 def item_dict(item: BuildItem) -> dict[str, object]:
