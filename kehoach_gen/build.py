@@ -360,6 +360,7 @@ def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, d
 
 
 _TRIES = 2  # a unit in the making when its worker died this many times is not tried again
+_ENDING = 10.0  # seconds a worker that closed its pipe is given to end
 
 
 class _Handout:
@@ -423,7 +424,10 @@ class _Handout:
 def _after_death(worker: Any, lost: list[tuple[int, int]], todo: list[Path]) -> Iterator[BuildItem]:
     """A failed item for each unit of a worker that ended whose worker died making it
     :data:`_TRIES` times."""
-    worker.join()
+    worker.join(_ENDING)  # (its pipe is closed: it is ending; one that does not is ended)
+    if worker.is_alive():
+        worker.terminate()
+        worker.join()
     code = worker.exitcode or 0
     why = f"tín hiệu {-code}, thường do hết bộ nhớ" if code < 0 else f"mã thoát {code}"
     for index, deaths in lost:

@@ -388,6 +388,44 @@ def test_a_worker_killed_once_costs_no_unit(tmp_path: Path) -> None:
     assert sorted(p.stem for p in (tmp_path / "out").glob("*.docx")) == [f"u{n:02}" for n in range(12)]
 
 
+_HANGER = """
+import sys, time
+from pathlib import Path
+from kehoach_gen import build
+from kehoach_gen.pipeline import Project
+
+def hang(project, todo, out_dir, force, draft, check, pipe, parent):  # closes its pipe, never ends
+    pipe.recv()
+    pipe.close()
+    time.sleep(600)
+build._worker = hang
+build._ENDING = 0.2
+project = Project.load(Path(sys.argv[1]), Path(sys.argv[2]))
+items = build.build_units(project, sorted(Path(sys.argv[3]).glob("*.yaml")), Path(sys.argv[4]), check=False, jobs=2)
+for item in items:
+    print(Path(item.profile).stem, item.status, *item.messages, sep="\\t")
+"""
+
+
+@pytest.mark.slow
+def test_workers_that_close_their_pipe_and_hang_are_ended(tmp_path: Path) -> None:
+    """A worker that closes its pipe but does not end is ended (SIGTERM) and replaced; workers
+    that all do so fail every unit, and the build still ends."""
+    import subprocess
+    import sys
+
+    folder = tmp_path / "p"
+    for n in range(3):
+        write(folder / f"u{n}.yaml", MINI_PROFILE.replace("name: Tân An", f"name: Tân An {n}"))
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    done = subprocess.run([sys.executable, "-c", _HANGER, str(city), str(REPO / "templates"), str(folder),
+                           str(tmp_path / "out")], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert [(r[0], r[1]) for r in rows] == [(f"u{n}", "failed") for n in range(3)], rows
+    assert all("tiến trình con đã dừng giữa chừng 2 lần" in r[2] and "tín hiệu 15" in r[2] for r in rows), rows
+
+
 class _Pipe:
     """A worker's pipe as the main process sees it: what was sent; ``dead``: sending fails."""
 
