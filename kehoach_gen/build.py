@@ -336,7 +336,8 @@ def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, d
                     sent = pipe.recv()  # type: ignore[union-attr]
                 except (EOFError, OSError):  # it ended: all it was given is back, or it died
                     selector.unregister(pipe)
-                    for item in _after_death(workers[pipe], todo_left.lost(pipe), todo):
+                    pipe.close()  # type: ignore[union-attr]  # (workers replaced one by one: no fd kept)
+                    for item in _after_death(workers.pop(pipe), todo_left.lost(pipe), todo):
                         if progress:
                             progress(item)
                         yield item
@@ -429,6 +430,7 @@ def _after_death(worker: Any, lost: list[tuple[int, int]], todo: list[Path]) -> 
         worker.terminate()
         worker.join()
     code = worker.exitcode or 0
+    worker.close()
     why = f"tín hiệu {-code}, thường do hết bộ nhớ" if code < 0 else f"mã thoát {code}"
     for index, deaths in lost:
         if deaths >= _TRIES:

@@ -389,7 +389,7 @@ def test_a_worker_killed_once_costs_no_unit(tmp_path: Path) -> None:
 
 
 _HANGER = """
-import sys, time
+import os, sys, time
 from pathlib import Path
 from kehoach_gen import build
 from kehoach_gen.pipeline import Project
@@ -401,7 +401,14 @@ def hang(project, todo, out_dir, force, draft, check, pipe, parent):  # closes i
 build._worker = hang
 build._ENDING = 0.2
 project = Project.load(Path(sys.argv[1]), Path(sys.argv[2]))
+counted = []  # the main process's open files each time a worker has ended
+ended = build._after_death
+def after_death(*args):
+    yield from ended(*args)
+    counted.append(len(os.listdir("/proc/self/fd")))
+build._after_death = after_death
 items = build.build_units(project, sorted(Path(sys.argv[3]).glob("*.yaml")), Path(sys.argv[4]), check=False, jobs=2)
+print("fds", len(counted), max(counted) - min(counted), sep="\\t")
 for item in items:
     print(Path(item.profile).stem, item.status, *item.messages, sep="\\t")
 """
@@ -410,7 +417,8 @@ for item in items:
 @pytest.mark.slow
 def test_workers_that_close_their_pipe_and_hang_are_ended(tmp_path: Path) -> None:
     """A worker that closes its pipe but does not end is ended (SIGTERM) and replaced; workers
-    that all do so fail every unit, and the build still ends."""
+    that all do so fail every unit, and the build still ends, with no file descriptor left open
+    by the workers it replaced."""
     import subprocess
     import sys
 
@@ -421,7 +429,8 @@ def test_workers_that_close_their_pipe_and_hang_are_ended(tmp_path: Path) -> Non
     done = subprocess.run([sys.executable, "-c", _HANGER, str(city), str(REPO / "templates"), str(folder),
                            str(tmp_path / "out")], capture_output=True, text=True, timeout=60, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    fds, *rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert fds[:2] == ["fds", "6"] and int(fds[2]) <= 4, fds  # six ended: their pipes and handles were not kept
     assert [(r[0], r[1]) for r in rows] == [(f"u{n}", "failed") for n in range(3)], rows
     assert all("tiến trình con đã dừng giữa chừng 2 lần" in r[2] and "tín hiệu 15" in r[2] for r in rows), rows
 
