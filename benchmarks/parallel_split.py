@@ -12,7 +12,8 @@ that loads the project first (the figures start after that), the variants altern
   unit with ``jobs=1``: what the machine gives two processes side by side, without a fork
   or a pool.
 
-Every process times each unit (``kehoach_gen.build.build_one``) and reads its own resource
+Every process times each few units it makes together (``kehoach_gen.build.build_few``), each
+unit counting an equal share, and reads its own resource
 usage after it. Printed per variant: the build's wall time (the slower process for ``two
 processes``); in each process, from its 11th unit on (its first units fill what it keeps
 for the next), the median wall time of a unit, its user and system CPU time and its minor page
@@ -58,21 +59,22 @@ def build_here(folder: Path, jobs: int, part: int = 0, parts: int = 1) -> dict[s
 
     gc.set_threshold(*GC_THRESHOLDS)  # as the command sets it
     log = Path(tempfile.mkdtemp(prefix="kehoach-split-"))
-    made = build.build_one
+    made = build.build_few
     files: dict[int, Any] = {}  # each process's own log, opened once, a line written at a time
 
-    def timed(*args: Any, **kwargs: Any) -> Any:
+    def timed(project: Any, paths: list[Path], *args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
-        item = made(*args, **kwargs)
-        seconds = time.perf_counter() - start
+        items = made(project, paths, *args, **kwargs)
+        seconds = (time.perf_counter() - start) / max(1, len(paths))
         use = resource.getrusage(resource.RUSAGE_SELF)
         pid = os.getpid()
         if pid not in files:
             files[pid] = open(log / f"{pid}.jsonl", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
-        files[pid].write(f"[{seconds}, {use.ru_utime}, {use.ru_stime}, {use.ru_minflt}]\n")
-        return item
+        for _ in paths:  # (the resource use is read once for the few: the last of them has it all)
+            files[pid].write(f"[{seconds}, {use.ru_utime}, {use.ru_stime}, {use.ru_minflt}]\n")
+        return items
 
-    build.build_one = timed  # (the forked workers call it by this name too)
+    build.build_few = timed  # (the forked workers call it by this name too)
     project = Project.load(city_path(), templates_dir())
     project.warm()
     paths = sorted(folder.glob("*.yaml"))[part::parts]

@@ -29,6 +29,7 @@ from .outputs import (
     PROP_INPUTS,
     PROP_UNIT,
     PROP_VERSION,
+    State,
     collision_error,
     existing_state,
     output_name,
@@ -219,24 +220,53 @@ def generate_unit(project: Project, profile_path: str | Path, out: str | Path | 
     An output already made from the same inputs is left as it is; one whose new content is
     the same is not rewritten; a hand-edited one is kept (see :func:`kehoach_gen.outputs.place`).
     """
+    return finish_unit(project, start_unit(project, profile_path, out, force=force, draft=draft, layout=layout))
+
+
+@dataclass
+class UnitStart:
+    """A unit planned and its output looked at, not yet written (:func:`start_unit`)."""
+
+    result: UnitResult
+    target: Path
+    unit: str
+    existing: tuple[State, dict[str, str]]
+    force: bool
+
+
+def start_unit(project: Project, profile_path: str | Path, out: str | Path | None = None, *,
+               force: bool = False, draft: bool = False, layout: str | None = None) -> UnitStart:
+    """The first half of :func:`generate_unit`: the unit planned, and what its output holds now
+    (read and hashed once: :func:`finish_unit` tells :func:`~kehoach_gen.outputs.place` what
+    it is). An output made from the same inputs is "unchanged" here already. A build starts a
+    few units, then finishes them (:func:`kehoach_gen.build.build_few`)."""
     ppath = Path(profile_path)
     target = target_for(ppath, Path(out) if out is not None else None)
     plan, _profile, loaded, warnings = plan_unit(project, ppath, draft=draft, layout=layout)
     unit = unicodedata.normalize("NFC", plan.unit_name)
     result = UnitResult(profile_path=ppath, plan=plan, warnings=warnings)
     result.inputs = _inputs_digest(project, loaded.sha256, draft, layout)  # the bytes planned from
-    existing = existing_state(target)  # read (and hashed) once: place() is told what it is
+    existing = existing_state(target)
     state, found = existing
     if state == "ours" and found.get(PROP_INPUTS) == result.inputs and found.get(PROP_UNIT) == unit \
             and not force:
         result.output, result.status, result.content = target, "unchanged", found.get(PROP_CONTENT, "")
+    return UnitStart(result, target, unit, existing, force)
+
+
+def finish_unit(project: Project, start: UnitStart) -> UnitResult:
+    """The second half of :func:`generate_unit`: the unit's document made and placed."""
+    result = start.result
+    if result.status == "unchanged":
         return result
-    props = {PROP_INPUTS: result.inputs, PROP_VERSION: __version__, PROP_UNIT: unit}
-    rendered = project.template.render_document(plan, props)
+    assert result.plan is not None  # (start_unit planned it)
+    props = {PROP_INPUTS: result.inputs, PROP_VERSION: __version__, PROP_UNIT: start.unit}
+    rendered = project.template.render_document(result.plan, props)
     result.content, result.parts = rendered.digest, rendered.parts
-    placed = place(target, rendered.data, result.content, unit, force=force, existing=existing)
+    placed = place(start.target, rendered.data, result.content, start.unit, force=start.force,
+                   existing=start.existing)
     if placed.status == "collision":
-        raise collision_error(ppath, placed)
+        raise collision_error(result.profile_path, placed)
     result.output, result.status, result.edited_path = placed.path, placed.status, placed.edited
     return result
 

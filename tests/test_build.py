@@ -262,13 +262,14 @@ def test_a_failed_unit_leaves_no_cycle_frozen(tmp_path: Path, monkeypatch: pytes
 
     alive: list[weakref.ref[Node]] = []
 
-    def failing(project: Project, path: Path, out_dir: Path, **kw: object) -> BuildItem:
-        a, b = Node(), Node()
-        a.other, b.other = b, a  # garbage once this returns, freed only by the collector
-        alive.append(weakref.ref(a))
-        return BuildItem(profile=str(path), status="failed", messages=["hỏng"])
+    def failing(project: Project, paths: list[Path], out_dir: Path, **kw: object) -> list[BuildItem]:
+        for _ in paths:
+            a, b = Node(), Node()
+            a.other, b.other = b, a  # garbage once this returns, freed only by the collector
+            alive.append(weakref.ref(a))
+        return [BuildItem(profile=str(path), status="failed", messages=["hỏng"]) for path in paths]
 
-    monkeypatch.setattr(build_module, "build_one", failing)
+    monkeypatch.setattr(build_module, "build_few", failing)
     make_profiles(tmp_path / "p")
     city = write(tmp_path / "city.yaml", MINI_CITY)
     project = Project.load(city, REPO / "templates")
@@ -326,15 +327,15 @@ from pathlib import Path
 from kehoach_gen import build
 from kehoach_gen.pipeline import Project
 
-made = build.build_one
+made = build.start_unit
 once = Path(sys.argv[6]) if len(sys.argv) > 6 else None  # kill once only: this file says it was done
-def build_one(project, path, *args, **kwargs):  # (the forked workers call it by this name)
+def start_unit(project, path, *args, **kwargs):  # (the forked workers call it by this name)
     if path.stem == sys.argv[3] and not (once and once.exists()):
         if once:
             once.touch()
         os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's out-of-memory killer would
     return made(project, path, *args, **kwargs)
-build.build_one = build_one
+build.start_unit = start_unit
 project = Project.load(Path(sys.argv[1]), Path(sys.argv[2]))
 paths = sorted(Path(sys.argv[4]).glob("*.yaml"))
 items = build.build_units(project, paths, Path(sys.argv[5]), check=False, jobs=2)
@@ -518,6 +519,6 @@ def test_an_exception_no_unit_turns_into_a_message_reaches_the_build(tmp_path: P
     def broken(*args: object, **kwargs: object) -> BuildItem:
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(build_module, "build_one", broken)
+    monkeypatch.setattr(build_module, "build_few", broken)
     with pytest.raises(ZeroDivisionError, match="a bug"):
         build(tmp_path, city, jobs=2)
