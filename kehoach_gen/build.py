@@ -30,7 +30,16 @@ from typing import Any, TypeVar
 from .errors import InputError, OutputError, rel
 from .files import atomic_write
 from .outputs import PROP_INPUTS, collisions, existing_state, output_name
-from .pipeline import Project, UnitResult, check_output, finish_unit, inputs_digest, start_unit
+from .pipeline import (
+    Project,
+    UnitResult,
+    check_output,
+    check_step,
+    finish_unit,
+    inputs_digest,
+    load_step,
+    start_unit,
+)
 
 MANIFEST_NAME = ".kehoach-gen.json"
 
@@ -147,13 +156,19 @@ def build_one(project: Project, path: Path, out_dir: Path, *, force: bool, draft
 
 def build_few(project: Project, paths: list[Path], out_dir: Path, *, force: bool, draft: bool,
               check: bool) -> list[BuildItem]:
-    """Generate (and check) a few units for a build, a step at a time for all of them: plan
-    each, then write each, then check each. Each step's code and data are then still in the
-    processor's caches for the next unit (about 10 % less time a unit, without the check, than
-    unit by unit). Every failure becomes that unit's message, and ends that unit alone."""
+    """Generate (and check) a few units for a build, a step at a time for all of them: load
+    each profile, check each, adapt each (:func:`~kehoach_gen.pipeline.plan_unit`'s steps), write
+    each, then check each plan. Each step's code and data are then still in the
+    processor's caches for the next unit: without the check, a build of 114 units takes about
+    5 % less time than unit by unit, one of 1,000 across the country 11 %. Every failure becomes
+    that unit's message, and ends that unit alone."""
     items = [BuildItem(profile=str(path)) for path in paths]
-    starts = [_caught(item, path, start_unit, project, path, out_dir, force=force, draft=draft)
-              for item, path in zip(items, paths, strict=True)]
+    loading = [_caught(item, path, load_step, project, path) for item, path in zip(items, paths, strict=True)]
+    checked = [None if found is None else _caught(item, path, check_step, project, found, draft=draft)
+               for item, path, found in zip(items, paths, loading, strict=True)]
+    starts = [None if found is None else
+              _caught(item, path, start_unit, project, path, out_dir, force=force, draft=draft, planning=found)
+              for item, path, found in zip(items, paths, checked, strict=True)]
     made: list[UnitResult | None] = []
     for item, path, start in zip(items, paths, starts, strict=True):
         result = None if start is None else _caught(item, path, finish_unit, project, start)

@@ -155,10 +155,34 @@ def plan_unit(project: Project, profile_path: str | Path, *, draft: bool = False
 
     Returns the plan, the profile, its loaded YAML and the warnings; raises
     :class:`InputError` with every error (and the warnings beside them)."""
-    city = project.city
-    profile, loaded = load_profile(profile_path, city)
+    loading = load_step(project, profile_path, layout)
+    return adapt_step(project, check_step(project, loading, draft=draft, official_check=official_check), draft)
+
+
+@dataclass
+class Planning:
+    """A unit on its way to its plan, :func:`plan_unit` a step at a time (a build takes each step
+    for a few units before the next): its profile loaded (:func:`load_step`), then checked
+    (:func:`check_step`), then adapted (:func:`adapt_step`)."""
+
+    profile: UnitProfile
+    loaded: Loaded
+    book: RoleBook | None = None
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def load_step(project: Project, profile_path: str | Path, layout: str | None = None) -> Planning:
+    """The profile read and validated (``layout``: see :func:`plan_unit`)."""
+    profile, loaded = load_profile(profile_path, project.city)
     if layout is not None:
         profile = profile.model_copy(update={"task_layout": layout})
+    return Planning(profile, loaded)
+
+
+def check_step(project: Project, planning: Planning, *, draft: bool, official_check: bool = True) -> Planning:
+    """The profile checked against the city template: :class:`InputError` with every error
+    (and the warnings beside them), else the warnings kept."""
+    city, profile, loaded = project.city, planning.profile, planning.loaded
     level = level_of(profile, city)
     book = RoleBook(city, profile, level) if level is not None else None  # checked, then adapted with
     problems = check_profile(profile, loaded, city, city_loaded=project.city_loaded, draft=draft, book=book)
@@ -168,7 +192,15 @@ def plan_unit(project: Project, profile_path: str | Path, *, draft: bool = False
     warnings = [p for p in problems if p.warning]
     if errors:
         raise InputError(errors + warnings)
-    return adapt_valid(city, profile, draft=draft, book=book), profile, loaded, warnings
+    planning.book, planning.warnings = book, warnings
+    return planning
+
+
+def adapt_step(project: Project, planning: Planning, draft: bool
+               ) -> tuple[UnitPlan, UnitProfile, Loaded, list[Problem]]:
+    """The city plan adapted to the checked profile: what :func:`plan_unit` returns."""
+    plan = adapt_valid(project.city, planning.profile, draft=draft, book=planning.book)
+    return plan, planning.profile, planning.loaded, planning.warnings
 
 
 def _official_problems(profile: UnitProfile, city: CityTemplate, loaded: Loaded) -> list[Problem]:
@@ -235,14 +267,18 @@ class UnitStart:
 
 
 def start_unit(project: Project, profile_path: str | Path, out: str | Path | None = None, *,
-               force: bool = False, draft: bool = False, layout: str | None = None) -> UnitStart:
+               force: bool = False, draft: bool = False, layout: str | None = None,
+               planning: Planning | None = None) -> UnitStart:
     """The first half of :func:`generate_unit`: the unit planned, and what its output holds now
     (read and hashed once: :func:`finish_unit` tells :func:`~kehoach_gen.outputs.place` what
     it is). An output made from the same inputs is "unchanged" here already. A build starts a
-    few units, then finishes them (:func:`kehoach_gen.build.build_few`)."""
+    few units, then finishes them (:func:`kehoach_gen.build.build_few`); ``planning``: the
+    unit's profile already loaded and checked (:func:`check_step`, with ``layout``)."""
     ppath = Path(profile_path)
     target = target_for(ppath, Path(out) if out is not None else None)
-    plan, _profile, loaded, warnings = plan_unit(project, ppath, draft=draft, layout=layout)
+    if planning is None:
+        planning = check_step(project, load_step(project, ppath, layout), draft=draft)
+    plan, _profile, loaded, warnings = adapt_step(project, planning, draft)
     unit = unicodedata.normalize("NFC", plan.unit_name)
     result = UnitResult(profile_path=ppath, plan=plan, warnings=warnings)
     result.inputs = _inputs_digest(project, loaded.sha256, draft, layout)  # the bytes planned from

@@ -80,6 +80,38 @@ def test_one_bad_profile_does_not_stop_the_others(tmp_path: Path) -> None:
     assert set(statuses.values()) == {"written"}
 
 
+def test_units_made_a_few_at_a_time_end_each_as_it_would_alone(tmp_path: Path) -> None:
+    """build_few takes each step for all its units before the next; each unit still fails or
+    succeeds, with the same messages, warnings and check, as when made alone: a file that is no
+    YAML, a profile the model refuses, one the check against the city refuses (no signer in a
+    final plan), and good ones between them."""
+    from kehoach_gen.build import build_few, build_one
+
+    folder = tmp_path / "p"
+    make_profiles(folder)
+    write(folder / "a_broken.yaml", "level: xã\nname: [Tân An\n")
+    write(folder / "b_level.yaml", "level: huyện\nname: Tân An\n")
+    write(folder / "m_unsigned.yaml", MINI_PROFILE.replace("name: Phạm Minh Ngạn", 'name: ""').replace(
+        "name: Tân An", "name: Tân Hưng"))
+    city = write(tmp_path / "city.yaml", MINI_CITY)
+    project = Project.load(city, REPO / "templates")
+    paths = sorted(folder.glob("*.yaml"))
+    together = build_few(project, paths, tmp_path / "together", force=True, draft=False, check=True)
+    alone = [build_one(project, p, tmp_path / "alone", force=True, draft=False, check=True) for p in paths]
+
+    def seen(item: BuildItem) -> tuple[object, ...]:
+        return (item.profile, item.status, item.unit, item.messages, item.warnings, item.inputs,
+                item.checked, item.check_errors, item.check_warnings,
+                item.check_text.replace(str(tmp_path / "together"), "").replace(str(tmp_path / "alone"), ""))
+
+    assert [seen(i) for i in together] == [seen(i) for i in alone]
+    statuses = {Path(i.profile).stem: i.status for i in together}
+    assert statuses == {"a_broken": "failed", "b_level": "failed", "m_unsigned": "failed",
+                        **dict.fromkeys(UNITS, "written")}
+    assert all(i.messages for i in together if i.status == "failed")
+    assert sorted(p.stem for p in (tmp_path / "together").glob("*.docx")) == sorted(UNITS)
+
+
 def test_a_hand_edited_document_is_reported_and_kept(tmp_path: Path) -> None:
     make_profiles(tmp_path / "p")
     city = write(tmp_path / "city.yaml", MINI_CITY)
