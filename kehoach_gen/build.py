@@ -382,7 +382,7 @@ def _forked(project: Project, todo: list[Path], out_dir: Path, *, force: bool, d
                 except (EOFError, OSError):  # it ended: all it was given is back, or it died
                     selector.unregister(pipe)
                     pipe.close()  # type: ignore[union-attr]  # (workers replaced one by one: no fd kept)
-                    for item in _after_death(workers.pop(pipe), todo_left.lost(pipe), todo):
+                    for item in _ended(workers.pop(pipe), todo_left.lost(pipe), todo):
                         if progress:
                             progress(item)
                         yield item
@@ -467,8 +467,9 @@ class _Handout:
         return found
 
 
-def _after_death(worker: Any, lost: list[tuple[int, int]], todo: list[Path]) -> Iterator[BuildItem]:
-    """A failed item for each unit of a worker that ended whose worker died making it
+def _ended(worker: Any, lost: list[tuple[int, int]], todo: list[Path]) -> Iterator[BuildItem]:
+    """A worker whose pipe closed, done with (whether it was told to stop or it died): a failed
+    item for each of ``lost`` (:meth:`_Handout.lost`) whose workers died making it
     :data:`_TRIES` times."""
     worker.join(_ENDING)  # (its pipe is closed: it is ending; one that does not is ended)
     if worker.is_alive():

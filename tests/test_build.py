@@ -435,11 +435,11 @@ build._worker = hang
 build._ENDING = 0.2
 project = Project.load(Path(sys.argv[1]), Path(sys.argv[2]))
 counted = []  # the main process's open files each time a worker has ended
-ended = build._after_death
-def after_death(*args):
+ended = build._ended
+def counting(*args):
     yield from ended(*args)
     counted.append(len(os.listdir("/proc/self/fd")))
-build._after_death = after_death
+build._ended = counting
 items = build.build_units(project, sorted(Path(sys.argv[3]).glob("*.yaml")), Path(sys.argv[4]), check=False, jobs=2)
 print("fds", len(counted), max(counted) - min(counted), sep="\\t")
 for item in items:
